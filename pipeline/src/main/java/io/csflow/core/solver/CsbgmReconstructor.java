@@ -1,0 +1,97 @@
+package io.csflow.core.solver;
+
+import io.csflow.core.nn.DenseStack;
+import io.csflow.core.nn.StackPass;
+import io.csflow.core.prior.GenerativePrior;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * CS-BGM, the MAP estimator of "Uncertainty Modelling in Generative Compressed Sensing" (ICML 2022):
+ * the z stage of CSGM, then, with the best z per record fixed, Adam on the generator weights theta
+ * with a Gaussian penalty pulling them back to the trained theta0 (see {@link ThetaStage}).
+ * {@link ThetaScope} decides whether a batch shares one theta or each record gets its own.
+ */
+public final class CsbgmReconstructor extends PriorReconstructor {
+
+    private final LatentSettings latent;
+    private final ThetaSettings thetaSettings;
+    private final AtomicLong calls = new AtomicLong();
+
+    public CsbgmReconstructor(GenerativePrior prior, LatentSettings latent, ThetaSettings theta) {
+        super(prior);
+        this.latent = latent;
+        this.thetaSettings = theta;
+    }
+
+    @Override
+    public String method() {
+        return "csbgm";
+    }
+
+    public ThetaSettings thetaSettings() {
+        return thetaSettings;
+    }
+
+    @Override
+    Estimate[] solve(OperatorGroups groups) {
+        long seed = latent.seed() * 1_000_003L + calls.getAndIncrement();
+        BestLatents best = BestLatents.search(prior.decoder(), groups, latent, seed);
+        Nd4j.getRandom().setSeed(seed ^ 0x5DEECE66DL);
+        ThetaStage stage = new ThetaStage(prior.decoder(), thetaSettings);
+        int records = groups.size();
+        int n = prior.outputDim();
+        INDArray images = Nd4j.create(DataType.FLOAT, records, n);
+        INDArray uncertainty = Nd4j.zeros(DataType.FLOAT, records, n);
+        double[] penalty = new double[records];
+        if (thetaSettings.scope() == ThetaScope.BATCH) {
+            MeasurementTerm term = new MeasurementTerm(groups, 1);
+            StackPass pass = new StackPass(prior.decoder(), records);
+            DenseStack theta = stage.fit(pass, term, best.z());
+            images.assign(pass.forward(theta, best.z()));
+            double[] dataLoss = term.dataLoss(images);
+            double sigma2OverM = 0;
+            for (int i = 0; i < records; i++) {
+                Observation o = groups.sorted().get(i);
+                sigma2OverM += noiseVariance(o, dataLoss[i]) / o.operator().m() / records;
+            }
+            java.util.Arrays.fill(penalty, stage.penalty());
+            INDArray u = stage.uncertainty(pass, best.z(), sigma2OverM);
+            if (u != null) {
+                uncertainty.assign(u);
+            }
+        } else {
+            StackPass pass = new StackPass(prior.decoder(), 1);
+            for (int i = 0; i < records; i++) {
+                OperatorGroups one = groups.single(i);
+                MeasurementTerm term = new MeasurementTerm(one, 1);
+                INDArray z = best.z().getRow(i, true).dup();
+                DenseStack theta = stage.fit(pass, term, z);
+                INDArray x = pass.forward(theta, z);
+                images.getRow(i, true).assign(x);
+                double dataLoss = term.dataLoss(x)[0];
+                penalty[i] = stage.penalty();
+                Observation o = one.sorted().get(0);
+                INDArray u = stage.uncertainty(pass, z, noiseVariance(o, dataLoss) / o.operator().m());
+                if (u != null) {
+                    uncertainty.getRow(i, true).assign(u);
+                }
+            }
+        }
+        MeasurementTerm term = new MeasurementTerm(groups, 1);
+        double[] dataLoss = term.dataLoss(images);
+        double[] residual = term.relativeResidual(images);
+        INDArray zsq = best.z().mul(best.z()).sum(1);
+        Estimate[] out = new Estimate[records];
+        int iterations = latent.iterations() * latent.restarts() + thetaSettings.iterations();
+        for (int i = 0; i < records; i++) {
+            double loss = dataLoss[i] + latent.latentPenalty() * zsq.getDouble(i) + penalty[i];
+            out[i] = new Estimate(row(images, i), row(uncertainty, i), row(best.z(), i), (float) residual[i],
+                    iterations, (float) loss);
+        }
+        return out;
+    }
+}

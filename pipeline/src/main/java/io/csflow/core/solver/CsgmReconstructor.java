@@ -1,0 +1,45 @@
+package io.csflow.core.solver;
+
+import io.csflow.core.nn.StackPass;
+import io.csflow.core.prior.GenerativePrior;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * CSGM (Bora et al., ICML 2017): x_hat = g(z_hat) with z_hat from Adam on
+ * (1/m) ||y - A g(z)||^2 + lz ||z||^2, best of R random starts. A point estimate: its uncertainty map
+ * is all zeros, since the method assumes the generator is exact.
+ */
+public final class CsgmReconstructor extends PriorReconstructor {
+
+    private final LatentSettings settings;
+    private final AtomicLong calls = new AtomicLong();
+
+    public CsgmReconstructor(GenerativePrior prior, LatentSettings settings) {
+        super(prior);
+        this.settings = settings;
+    }
+
+    @Override
+    public String method() {
+        return "csgm";
+    }
+
+    @Override
+    Estimate[] solve(OperatorGroups groups) {
+        BestLatents best = BestLatents.search(prior.decoder(), groups, settings,
+                settings.seed() * 1_000_003L + calls.getAndIncrement());
+        int records = groups.size();
+        StackPass pass = new StackPass(prior.decoder(), records);
+        INDArray x = pass.forward(prior.decoder(), best.z());
+        double[] residual = new MeasurementTerm(groups, 1).relativeResidual(x);
+        Estimate[] out = new Estimate[records];
+        int n = prior.outputDim();
+        for (int i = 0; i < records; i++) {
+            out[i] = new Estimate(row(x, i), new float[n], row(best.z(), i), (float) residual[i],
+                    settings.iterations() * settings.restarts(), (float) best.loss()[i]);
+        }
+        return out;
+    }
+}

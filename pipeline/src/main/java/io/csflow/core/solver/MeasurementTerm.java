@@ -1,0 +1,102 @@
+package io.csflow.core.solver;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The data term (1/m_i) ||y_i - A_i x_r||^2 over a batch laid out record-major with {@code copies}
+ * rows per record (row = record * copies + copy), so each operator group is one contiguous block of
+ * rows and costs one forward and one adjoint product however many restarts it carries.
+ */
+final class MeasurementTerm {
+
+    private final OperatorGroups groups;
+    private final int copies;
+    private final List<INDArray> targets = new ArrayList<>();
+    private final List<INDArray> residuals = new ArrayList<>();
+    private final double[] yNorms;
+
+    MeasurementTerm(OperatorGroups groups, int copies) {
+        this.groups = groups;
+        this.copies = copies;
+        this.yNorms = new double[groups.size()];
+        for (OperatorGroups.Group g : groups.groups()) {
+            int m = g.operator().m();
+            float[] y = new float[g.size() * copies * m];
+            for (int i = g.from(); i < g.to(); i++) {
+                float[] yi = groups.sorted().get(i).y();
+                double norm = 0;
+                for (float v : yi) {
+                    norm += (double) v * v;
+                }
+                yNorms[i] = Math.sqrt(norm);
+                for (int c = 0; c < copies; c++) {
+                    System.arraycopy(yi, 0, y, ((i - g.from()) * copies + c) * m, m);
+                }
+            }
+            targets.add(Nd4j.create(y, new long[]{(long) g.size() * copies, m}, 'c'));
+            residuals.add(Nd4j.create(DataType.FLOAT, (long) g.size() * copies, m));
+        }
+    }
+
+    int rows() {
+        return groups.size() * copies;
+    }
+
+    /** dX := scale * (2/m) A^T (A x - y), row by row. */
+    void gradient(INDArray x, INDArray dX, double scale) {
+        List<OperatorGroups.Group> gs = groups.groups();
+        for (int k = 0; k < gs.size(); k++) {
+            OperatorGroups.Group g = gs.get(k);
+            INDArray r = residual(k, x);
+            r.muli(scale * 2.0 / g.operator().m());
+            g.operator().adjoint(r, block(dX, g));
+        }
+    }
+
+    /** Per row: (1/m) ||A x - y||^2. */
+    double[] dataLoss(INDArray x) {
+        double[] loss = new double[rows()];
+        List<OperatorGroups.Group> gs = groups.groups();
+        for (int k = 0; k < gs.size(); k++) {
+            OperatorGroups.Group g = gs.get(k);
+            INDArray r = residual(k, x);
+            INDArray sq = r.mul(r).sum(1);
+            for (int j = 0; j < g.size() * copies; j++) {
+                loss[g.from() * copies + j] = sq.getDouble(j) / g.operator().m();
+            }
+        }
+        return loss;
+    }
+
+    /** Per row: ||y - A x|| / ||y|| (0 when y is 0 and so is the residual). */
+    double[] relativeResidual(INDArray x) {
+        double[] rel = dataLoss(x);
+        for (int row = 0; row < rel.length; row++) {
+            int record = row / copies;
+            int m = groups.sorted().get(record).operator().m();
+            double norm = Math.sqrt(rel[row] * m);
+            rel[row] = yNorms[record] > 0 ? norm / yNorms[record] : norm;
+        }
+        return rel;
+    }
+
+    private INDArray residual(int k, INDArray x) {
+        OperatorGroups.Group g = groups.groups().get(k);
+        INDArray r = residuals.get(k);
+        g.operator().forward(block(x, g), r);
+        return r.subi(targets.get(k));
+    }
+
+    private INDArray block(INDArray rowsMatrix, OperatorGroups.Group g) {
+        if (groups.groups().size() == 1) {
+            return rowsMatrix;
+        }
+        return rowsMatrix.get(NDArrayIndex.interval((long) g.from() * copies, (long) g.to() * copies), NDArrayIndex.all());
+    }
+}

@@ -1,0 +1,57 @@
+package io.csflow.core.solver;
+
+import io.csflow.core.prior.GenerativePrior;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What every generative-prior solver shares: checking that records fit the prior, grouping them by
+ * operator, and putting the answers back in the caller's order.
+ */
+abstract class PriorReconstructor implements Reconstructor {
+
+    protected final GenerativePrior prior;
+
+    PriorReconstructor(GenerativePrior prior) {
+        if (prior == null) {
+            throw new IllegalArgumentException("a generative prior is required");
+        }
+        this.prior = prior;
+    }
+
+    @Override
+    public final List<Estimate> reconstruct(List<Observation> batch) {
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            int n = batch.get(i).operator().n();
+            if (n != prior.outputDim()) {
+                throw new IllegalArgumentException("record " + i + " has n=" + n + " but the prior (version "
+                        + prior.version() + ") produces images of n=" + prior.outputDim() + " pixels");
+            }
+        }
+        OperatorGroups groups = OperatorGroups.of(batch);
+        Estimate[] sorted = solve(groups);
+        Estimate[] out = new Estimate[batch.size()];
+        for (int i = 0; i < sorted.length; i++) {
+            out[groups.originalIndex(i)] = sorted[i];
+        }
+        return Arrays.asList(out);
+    }
+
+    /** Solves the batch in its grouped order; returns one estimate per sorted position. */
+    abstract Estimate[] solve(OperatorGroups groups);
+
+    static float[] row(INDArray matrix, int row) {
+        return matrix.getRow(row).toFloatVector();
+    }
+
+    /** Noise variance behind a record's uncertainty: the stated one, or its residual when none is stated. */
+    static double noiseVariance(Observation o, double dataLoss) {
+        double s = o.noiseStd();
+        return s > 0 ? s * s : Math.max(dataLoss, 1e-6);
+    }
+}
