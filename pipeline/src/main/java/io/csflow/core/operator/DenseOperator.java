@@ -27,14 +27,23 @@ abstract class DenseOperator implements MeasurementOperator {
     @Override
     public void forward(INDArray x, INDArray out) {
         Batches.checkShapes(spec, x, spec.n(), out, spec.m(), "forward");
-        Nd4j.gemm(x, a, out, false, true, 1.0, 0.0);
+        gemmInto(x, true, out);
     }
 
     /** out = r A. */
     @Override
     public void adjoint(INDArray r, INDArray out) {
         Batches.checkShapes(spec, r, spec.m(), out, spec.n(), "adjoint");
-        Nd4j.gemm(r, a, out, false, false, 1.0, 0.0);
+        gemmInto(r, false, out);
+    }
+
+    /** Nd4j.gemm refuses view outputs (e.g. a column slice), so those go through a temporary. */
+    private void gemmInto(INDArray in, boolean transposeA, INDArray out) {
+        if (out.isView()) {
+            out.assign(Nd4j.gemm(in, a, false, transposeA));
+        } else {
+            Nd4j.gemm(in, a, out, false, transposeA, 1.0, 0.0);
+        }
     }
 
     /** A copy of the stored matrix. */

@@ -61,7 +61,7 @@ class OperatorTestVectorsTest {
         }
         // A longer vector and a negative seed exercise more of the stream and the unsigned seed rule.
         String[][] extra = {{"GAUSSIAN", "-5", "3", "10", "30"}, {"RADEMACHER", "99", "2", "50", "100"},
-            {"INPAINT", "12345", "784", "784", "784"}, {"SUBSAMPLED_DCT", "-1", "64", "64", "64"}};
+            {"GAUSSIAN", "2024", "100", "784", "78400"}, {"INPAINT", "12345", "784", "784", "784"}, {"SUBSAMPLED_DCT", "-1", "64", "64", "64"}};
         for (String[] args : extra) {
             List<String> out = runPython(script, args);
             assertEquals(1, out.size());
