@@ -64,7 +64,7 @@ public final class Dct2 {
     /** scale * DCT(x) for a B x n batch, in the transposed layout; returns a new B x n array. */
     public INDArray analyze(INDArray x, double scale) {
         long b = x.rows();
-        INDArray rowsOfPixels = x.dup('c').reshape('c', b * w, w);        // [b, a, j]
+        INDArray rowsOfPixels = contiguous(x).reshape('c', b * w, w);        // [b, a, j]
         INDArray t1 = Nd4j.createUninitialized(DataType.FLOAT, b * w, w);
         Nd4j.gemm(rowsOfPixels, c, t1, false, true, 1.0, 0.0);            // [b, a, v] = sum_j img C[v][j]
         INDArray t1t = t1.reshape('c', b, w, w).permute(0, 2, 1).dup('c').reshape('c', b * w, w); // [b, v, a]
@@ -76,12 +76,17 @@ public final class Dct2 {
     /** scale * inverse DCT of a B x n batch of coefficients in the transposed layout; returns new B x n. */
     public INDArray synthesize(INDArray coeffs, double scale) {
         long b = coeffs.rows();
-        INDArray t2 = coeffs.dup('c').reshape('c', b * w, w);              // [b, v, u]
+        INDArray t2 = contiguous(coeffs).reshape('c', b * w, w);              // [b, v, u]
         INDArray s1 = Nd4j.createUninitialized(DataType.FLOAT, b * w, w);
         Nd4j.gemm(t2, c, s1, false, false, 1.0, 0.0);                      // [b, v, a] = sum_u X C[u][a]
         INDArray s1t = s1.reshape('c', b, w, w).permute(0, 2, 1).dup('c').reshape('c', b * w, w); // [b, a, v]
         INDArray img = Nd4j.createUninitialized(DataType.FLOAT, b * w, w);
         Nd4j.gemm(s1t, c, img, false, false, scale, 0.0);                  // [b, a, j] = sum_v ... C[v][j]
         return img.reshape('c', b, n);
+    }
+
+    /** x itself when reshaping it is free, else a row-major copy (gemm inputs must not be odd views). */
+    private static INDArray contiguous(INDArray x) {
+        return x.isView() || x.ordering() != 'c' ? x.dup('c') : x;
     }
 }

@@ -92,9 +92,9 @@ public final class LassoReconstructor implements Reconstructor {
     }
 
     /** Default lambda for Psi = identity, from the Fashion-MNIST grid (see docs/operators.md). */
-    public static final double DEFAULT_LAMBDA_PIXEL = 0.01;
+    public static final double DEFAULT_LAMBDA_PIXEL = 1e-5;
     /** Default lambda for Psi = DCT, from the Fashion-MNIST grid (see docs/operators.md). */
-    public static final double DEFAULT_LAMBDA_DCT = 0.01;
+    public static final double DEFAULT_LAMBDA_DCT = 0.1;
     public static final int DEFAULT_MAX_ITERATIONS = 300;
     public static final double DEFAULT_TOLERANCE = 1e-5;
     public static final int DEFAULT_POWER_ITERATIONS = 100;
