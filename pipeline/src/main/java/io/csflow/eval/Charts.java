@@ -82,6 +82,21 @@ public final class Charts {
         chart.save(file);
     }
 
+    /** log10(max / min) of the positive finite x or y values (0 when there are none). */
+    static double decades(List<Series> series, boolean x) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = 0;
+        for (Series s : series) {
+            for (double v : x ? s.x() : s.y()) {
+                if (v > 0 && Double.isFinite(v)) {
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                }
+            }
+        }
+        return max > 0 ? Math.log10(max / min) : 0;
+    }
+
     /** A line chart under construction. */
     public static final class LineChart {
         private final String title;
@@ -172,6 +187,9 @@ public final class Charts {
             st.setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
             st.setYAxisLogarithmic(logY);
             st.setXAxisLogarithmic(logX);
+            // label the 2..9 ticks too when an axis spans at most two decades, else only powers of ten
+            st.setYAxisLogarithmicDecadeOnly(decades(series, false) > 2);
+            st.setXAxisLogarithmicDecadeOnly(decades(series, true) > 2);
             st.setLegendPosition(Styler.LegendPosition.InsideNE);
             st.setChartBackgroundColor(Color.WHITE);
             st.setPlotBackgroundColor(Color.WHITE);
