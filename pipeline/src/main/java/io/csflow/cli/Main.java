@@ -29,6 +29,8 @@ import picocli.CommandLine.Spec;
         subcommands = {
             // ---- Register subcommands here, one per line. ----
             DatasetInfoCommand.class,
+            TrainPriorCommand.class,
+            EvaluateCommand.class,
             // ---- (end of subcommands) ----
             CommandLine.HelpCommand.class,
         })
