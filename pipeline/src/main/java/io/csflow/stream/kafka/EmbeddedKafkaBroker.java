@@ -95,8 +95,29 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public void createTopics(List<NewTopic> topics) {
         try (Admin admin = admin()) {
             admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+            awaitLeaders(admin, topics.stream().map(NewTopic::name).toList());
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topics " + topics + ": " + e, e);
+        }
+    }
+
+    /**
+     * createTopics returns once the controller committed the topics; the broker may still be loading the
+     * partitions. Waiting for a leader on every partition keeps the first produce from racing that.
+     */
+    private static void awaitLeaders(Admin admin, List<String> names) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            boolean ready = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                    .flatMap(d -> d.partitions().stream())
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("partitions of " + names + " have no leader after 30 s");
+            }
+            Thread.sleep(50);
         }
     }
 
