@@ -1,0 +1,205 @@
+package io.csflow.stream.kafka;
+
+import io.csflow.stream.Topics;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real single-node Kafka (KRaft, combined broker + controller) running inside this JVM, for tests and the
+ * local demo. No Docker, no ZooKeeper; binds only to 127.0.0.1 and keeps its data in a temp dir that close()
+ * deletes. Internal topics use replication factor 1 and one partition so transactions start fast.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+    private static final String HOST = "127.0.0.1";
+
+    private final Path logDir;
+    private final int brokerPort;
+    private final KafkaRaftServer server;
+    private boolean closed;
+
+    private EmbeddedKafkaBroker(Path logDir, int brokerPort, KafkaRaftServer server) {
+        this.logDir = logDir;
+        this.brokerPort = brokerPort;
+        this.server = server;
+    }
+
+    /** Formats a fresh log dir and starts the broker; returns once an Admin client can see the cluster. */
+    public static EmbeddedKafkaBroker start() {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("csflow-kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temp dir for the embedded broker", e);
+        }
+        try {
+            int brokerPort = freePort();
+            int controllerPort = freePort();
+            Properties props = brokerProperties(dir, brokerPort, controllerPort);
+            format(dir, props);
+            KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+            server.startup();
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, brokerPort, server);
+            broker.awaitReady();
+            return broker;
+        } catch (Exception e) {
+            deleteRecursively(dir);
+            throw new IllegalStateException("embedded Kafka broker failed to start: " + e, e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return HOST + ":" + brokerPort;
+    }
+
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    }
+
+    /** Creates the four csflow topics; the models topic is compacted so it keeps the latest snapshot per key. */
+    public void createTopics(Topics topics, int partitions) {
+        List<NewTopic> all = new ArrayList<>();
+        all.add(new NewTopic(topics.measurements(), partitions, (short) 1));
+        all.add(new NewTopic(topics.reconstructions(), partitions, (short) 1));
+        all.add(new NewTopic(topics.deadLetters(), partitions, (short) 1));
+        all.add(new NewTopic(topics.models(), 1, (short) 1).configs(
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        createTopics(all);
+    }
+
+    public void createTopics(List<NewTopic> topics) {
+        try (Admin admin = admin()) {
+            admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+            awaitLeaders(admin, topics.stream().map(NewTopic::name).toList());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create topics " + topics + ": " + e, e);
+        }
+    }
+
+    /**
+     * createTopics returns once the controller committed the topics; the broker may still be loading the
+     * partitions. Waiting for a leader on every partition keeps the first produce from racing that.
+     */
+    private static void awaitLeaders(Admin admin, List<String> names) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            boolean ready = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                    .flatMap(d -> d.partitions().stream())
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("partitions of " + names + " have no leader after 30 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } finally {
+            deleteRecursively(logDir);
+        }
+    }
+
+    private static Properties brokerProperties(Path dir, int brokerPort, int controllerPort) {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
+        p.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("log.dirs", dir.toString());
+        p.put("auto.create.topics.enable", "false");
+        p.put("num.partitions", "1");
+        // single node: every internal topic must fit on one replica, and few partitions start faster
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "1");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        // tests abort transactions by restarting jobs; don't keep the broker waiting on them
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
+        return p;
+    }
+
+    private static void format(Path dir, Properties props) throws Exception {
+        new Formatter()
+                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                .setNodeId(1)
+                .setClusterId(Uuid.randomUuid().toString())
+                .addDirectory(dir.toString())
+                .setMetadataLogDirectory(dir.toString())
+                .setControllerListenerName("CONTROLLER")
+                .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                .run();
+    }
+
+    private void awaitReady() throws Exception {
+        try (Admin admin = admin()) {
+            admin.describeCluster().nodes().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        // small race between close and the broker's bind; acceptable for tests and the demo
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+
+    Path logDir() {
+        return logDir;
+    }
+}
