@@ -20,7 +20,7 @@ public record SolverOptions(int restarts, int iterations, double learningRate, d
     }
 
     /** lt: chosen by the evaluate runs recorded in the README. */
-    public static final double DEFAULT_WEIGHT_PENALTY = 1000;
+    public static final double DEFAULT_WEIGHT_PENALTY = 1e4;
 
     public LatentSettings latent() {
         return new LatentSettings(iterations, learningRate, latentPenalty, restarts, seed);
