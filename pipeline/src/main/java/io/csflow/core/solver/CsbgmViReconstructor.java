@@ -54,27 +54,27 @@ public final class CsbgmViReconstructor extends PriorReconstructor {
             beta.putScalar(row, 0, vi.klWeight() * 2 * sigma * sigma / o.operator().m());
         }
         INDArray mu = Nd4j.randn(DataType.FLOAT, rows, k);
-        INDArray logD = Nd4j.valueArrayOf(new long[]{rows, k}, (float) Math.log(vi.initialStd()));
-        INDArray d = mu.ulike();
+        INDArray d = Nd4j.valueArrayOf(new long[]{rows, k}, (float) vi.initialStd());
         INDArray eps = mu.ulike();
         INDArray z = mu.ulike();
         INDArray gMu = mu.ulike();
-        INDArray gLogD = mu.ulike();
-        Adam adam = Adam.withDefaults(List.of(mu, logD), ls.learningRate());
+        Adam adam = Adam.withDefaults(List.of(mu), ls.learningRate());
         StackPass pass = new StackPass(decoder, rows);
         for (int it = 0; it < ls.iterations(); it++) {
+            if (it % SPREAD_UPDATE_EVERY == SPREAD_UPDATE_EVERY - 1) {
+                updateSpread(decoder, pass, term, mu, beta, d);
+            }
             Nd4j.exec(new GaussianDistribution(eps, 0.0, 1.0));
-            Transforms.exp(d.assign(logD), false);
             z.assign(d).muli(eps).addi(mu);
             INDArray x = pass.forward(decoder, z);
             term.gradient(x, pass.outputGradient(), 1.0);
             INDArray dz = pass.backward(decoder, z, null);
             // KL(N(mu, d^2) || N(0, 1)) = 0.5 (d^2 + mu^2 - 1) - log d per coordinate
             gMu.assign(mu).muliColumnVector(beta).addi(dz);
-            gLogD.assign(d).muli(d).subi(1).muliColumnVector(beta).addi(dz.muli(eps).muli(d));
-            adam.step(List.of(gMu, gLogD));
+            adam.step(List.of(gMu));
         }
-        Transforms.exp(d.assign(logD), false);
+        updateSpread(decoder, pass, term, mu, beta, d);
+        INDArray logD = Transforms.log(d, true);
         double[] loss = term.dataLoss(pass.forward(decoder, mu));
         INDArray kl = d.mul(d).addi(mu.mul(mu)).subi(1).muli(0.5).subi(logD).sum(1);
         int[] best = new int[records];
@@ -128,6 +128,33 @@ public final class CsbgmViReconstructor extends PriorReconstructor {
         }
         return out;
     }
+
+    /**
+     * Sets d to the optimum of the variational objective for the data term's quadratic (Gauss-Newton)
+     * model at mu: with curvature h_j = (2/m) ||A dg/dz_j||^2, d_j^2 = beta / (h_j + beta). Doing this in
+     * closed form, with the Jacobian from central differences (2k forward passes), replaces the noisy
+     * single-sample gradient on log d, which left d drifting towards 0 whatever m was.
+     */
+    private static void updateSpread(DenseStack decoder, StackPass pass, MeasurementTerm term, INDArray mu,
+                                     INDArray beta, INDArray d) {
+        int k = (int) mu.columns();
+        INDArray shifted = mu.dup();
+        for (int j = 0; j < k; j++) {
+            shifted.getColumn(j).addi(JACOBIAN_STEP);
+            INDArray plus = pass.forward(decoder, shifted).dup();
+            shifted.getColumn(j).subi(2 * JACOBIAN_STEP);
+            INDArray column = plus.subi(pass.forward(decoder, shifted)).divi(2 * JACOBIAN_STEP);
+            shifted.getColumn(j).addi(JACOBIAN_STEP);
+            double[] h = term.curvature(column);
+            for (int row = 0; row < h.length; row++) {
+                double b = beta.getDouble(row, 0);
+                d.putScalar(row, j, Math.sqrt(b / (h[row] + b)));
+            }
+        }
+    }
+
+    private static final int SPREAD_UPDATE_EVERY = 100;
+    private static final float JACOBIAN_STEP = 1e-2f;
 
     /** Standard deviation (1 x n) of g(mu + d eps; theta) over the pass's batch of samples. */
     private static INDArray latentSpread(StackPass samples, DenseStack theta, INDArray mu, INDArray d) {

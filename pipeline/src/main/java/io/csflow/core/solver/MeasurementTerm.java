@@ -74,6 +74,22 @@ final class MeasurementTerm {
         return loss;
     }
 
+    /** Per row: (2/m) ||A v||^2, the data term's curvature along v (Gauss-Newton). */
+    double[] curvature(INDArray v) {
+        double[] out = new double[rows()];
+        List<OperatorGroups.Group> gs = groups.groups();
+        for (int k = 0; k < gs.size(); k++) {
+            OperatorGroups.Group g = gs.get(k);
+            INDArray r = residuals.get(k);
+            g.operator().forward(block(v, g), r);
+            INDArray sq = r.mul(r).sum(1);
+            for (int j = 0; j < g.size() * copies; j++) {
+                out[g.from() * copies + j] = 2.0 * sq.getDouble(j) / g.operator().m();
+            }
+        }
+        return out;
+    }
+
     /** Per row: ||y - A x|| / ||y|| (0 when y is 0 and so is the residual). */
     double[] relativeResidual(INDArray x) {
         double[] rel = dataLoss(x);

@@ -111,7 +111,7 @@ class PriorReconstructorTest {
         LatentSettings ls = new LatentSettings(300, 0.1, 0.1, 1, 1);
         List<Estimate> csgm = new CsgmReconstructor(prior, ls).reconstruct(batch);
         for (ThetaScope scope : ThetaScope.values()) {
-            ThetaSettings ts = new ThetaSettings(100, 1e-3, 0.5, 0.01, scope, 4);
+            ThetaSettings ts = new ThetaSettings(100, 1e-3, 0.5, SolverOptions.DEFAULT_WEIGHT_PENALTY, scope, 4);
             List<Estimate> csbgm = new CsbgmReconstructor(prior, ls, ts).reconstruct(batch);
             for (int i = 0; i < batch.size(); i++) {
                 assertTrue(csbgm.get(i).relativeResidual() < csgm.get(i).relativeResidual(),
