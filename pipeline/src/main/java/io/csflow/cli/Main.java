@@ -31,6 +31,8 @@ import picocli.CommandLine.Spec;
             DatasetInfoCommand.class,
             TrainPriorCommand.class,
             EvaluateCommand.class,
+            ProduceCommand.class,
+            ConsumeCommand.class,
             // ---- (end of subcommands) ----
             CommandLine.HelpCommand.class,
         })
