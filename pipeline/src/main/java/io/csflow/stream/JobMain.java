@@ -1,16 +1,20 @@
 package io.csflow.stream;
 
+import io.csflow.core.prior.Priors;
+import io.csflow.core.solver.SolverOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
 
 import java.time.Duration;
 
 /**
- * Command line entry point: {@code --bootstrap-servers host:9092 --service-factory com.example.MyFactory
- * [--expected-n 784] [--max-m N] [--max-n N] [--parallelism P] [--buckets-per-instance K] [--batch-size B]
+ * Command line entry point: {@code --bootstrap-servers host:9092 [--service-factory com.example.MyFactory |
+ * --method csbgm --prior models/fmnist-vae.avro] [--expected-n 784] [--max-m N] [--max-n N] [--parallelism P] [--buckets-per-instance K] [--batch-size B]
  * [--batch-wait-ms T] [--checkpoint-interval-ms I] [--state-backend hashmap|rocksdb] [--checkpoint-dir URI]
  * [--transactional-id-prefix P] [--group-id G] [--topic-prefix X]}. The service factory class needs a public
- * no-argument constructor; it is how the numerical core (operators, prior, solver) is plugged in.
+ * no-argument constructor; it is how the numerical core (operators, prior, solver) is plugged in. Without it the
+ * job uses {@link CoreReconstructionServiceFactory} with {@code --method} (default
+ * {@value CoreReconstructionServiceFactory#DEFAULT_METHOD}), the default solver options and {@code --prior}.
  */
 public final class JobMain {
 
@@ -36,7 +40,9 @@ public final class JobMain {
                 .groupId(p.get("group-id", defaults.groupId()))
                 .topics(Topics.defaults().withPrefix(p.get("topic-prefix", "")));
         JobConfig config = b.build();
-        ReconstructionServiceFactory factory = loadFactory(p.getRequired("service-factory"));
+        ReconstructionServiceFactory factory = p.has("service-factory") ? loadFactory(p.get("service-factory"))
+                : new CoreReconstructionServiceFactory(p.get("method", CoreReconstructionServiceFactory.DEFAULT_METHOD),
+                        SolverOptions.defaults(), p.get("prior", Priors.DEFAULT.toString()));
         ReconstructionJob job = new ReconstructionJob(config, factory);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job.flinkConfiguration());
         job.build(env);

@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Test stand-in for the real solvers: x_hat = clip(A^T y, 0, 1), computed per operator group as one batched
- * ND4J product, with the true relative residual. Exact for {@link FirstPixelsOperator} on the first m pixels.
+ * Test stand-in for the real solvers: x_hat = clip(A^T y / n, 0, 1), computed per operator group as one batched
+ * ND4J product, with the true relative residual. For INPAINT (A A^T = n I) that is the least-norm solution:
+ * exact on the kept pixels, 0 elsewhere.
  */
 public class AdjointReconstructor implements Reconstructor {
 
@@ -41,7 +42,7 @@ public class AdjointReconstructor implements Reconstructor {
             INDArray y = Nd4j.create(ys);
             INDArray x = Nd4j.create(DataType.FLOAT, b, a.n());
             a.adjoint(y, x);
-            x = x.castTo(DataType.FLOAT);
+            x = x.castTo(DataType.FLOAT).divi(a.n());
             org.nd4j.linalg.ops.transforms.Transforms.min(org.nd4j.linalg.ops.transforms.Transforms.max(x, 0, false),
                     1, false);
             INDArray ax = Nd4j.create(DataType.FLOAT, b, a.m());

@@ -2,6 +2,7 @@ package io.csflow.stream;
 
 import io.csflow.avro.Measurement;
 import io.csflow.avro.Reconstruction;
+import io.csflow.core.operator.MeasurementOperators;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ class BatchReconstructionServiceTest {
         AtomicInteger built = new AtomicInteger();
         BatchReconstructionService service = new BatchReconstructionService(spec -> {
             built.incrementAndGet();
-            return new FirstPixelsOperator(spec);
+            return MeasurementOperators.create(spec);
         }, new AdjointReconstructor(), () -> 7L, () -> 123L);
         List<Measurement> batch = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -40,9 +41,8 @@ class BatchReconstructionServiceTest {
             assertEquals(1, r.getIterations());
             assertEquals(123L, r.getProcessedAtMillis());
             assertEquals(16, r.getImage().size());
-            int mRows = m.getOperator().getM();
             for (int p = 0; p < 16; p++) {
-                assertEquals(p < mRows ? TestData.pixel(m.getSequence(), p) : 0f, r.getImage().get(p), 1e-6f);
+                assertEquals(TestData.expectedPixel(m, p), r.getImage().get(p), 1e-6f);
             }
             assertEquals(0f, r.getRelativeResidual(), 1e-6f);
             if (m.getTruth() == null) {
@@ -54,11 +54,6 @@ class BatchReconstructionServiceTest {
     }
 
     static float expectedMse(Measurement m) {
-        double s = 0;
-        for (int p = m.getOperator().getM(); p < 16; p++) {
-            double v = TestData.pixel(m.getSequence(), p);
-            s += v * v;
-        }
-        return (float) (s / 16);
+        return TestData.expectedMse(m);
     }
 }

@@ -1,5 +1,6 @@
 package io.csflow.stream;
 
+import io.csflow.core.operator.OperatorCache;
 import io.csflow.core.solver.Estimate;
 import io.csflow.core.solver.Observation;
 
@@ -20,11 +21,11 @@ public final class TestServices {
     }
 
     public static ReconstructionServiceFactory adjoint() {
-        return () -> new BatchReconstructionService(FirstPixelsOperator::new, new AdjointReconstructor(), MODEL_VERSION);
+        return () -> new BatchReconstructionService(OperatorCache.shared()::get, new AdjointReconstructor(), MODEL_VERSION);
     }
 
     public static ReconstructionServiceFactory adjointFailingOnceWhenArmed() {
-        return () -> new BatchReconstructionService(FirstPixelsOperator::new, new AdjointReconstructor() {
+        return () -> new BatchReconstructionService(OperatorCache.shared()::get, new AdjointReconstructor() {
             @Override
             public List<Estimate> reconstruct(List<Observation> batch) {
                 if (FAIL_NEXT_BATCH.compareAndSet(true, false)) {

@@ -6,6 +6,11 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.utils.Time;
@@ -23,9 +28,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -102,20 +109,39 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * createTopics returns once the controller committed the topics; the broker may still be loading the
-     * partitions. Waiting for a leader on every partition keeps the first produce from racing that.
+     * createTopics returns once the controller committed the topics, and a describe shows a leader as soon as the
+     * broker's metadata cache has the partition; the replica manager may still be creating its log. A produce in
+     * that window fails with NOT_LEADER_OR_FOLLOWER, and an idempotent producer with several requests in flight
+     * can then have its *later* batch appended first: the retried first batch is rejected with
+     * OUT_OF_ORDER_SEQUENCE_NUMBER until delivery.timeout.ms expires it (the "Expiring N record(s)" test flake).
+     * So wait for a leader and then for every partition to answer a ListOffsets, which the replica manager serves
+     * only once it leads the partition.
      */
     private static void awaitLeaders(Admin admin, List<String> names) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
         while (true) {
-            boolean ready = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-                    .flatMap(d -> d.partitions().stream())
-                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+            partitions.clear();
+            boolean ready = true;
+            for (TopicDescription d : admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .values()) {
+                for (TopicPartitionInfo p : d.partitions()) {
+                    ready &= p.leader() != null && !p.leader().isEmpty();
+                    partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
+                }
+            }
             if (ready) {
-                return;
+                try {
+                    admin.listOffsets(partitions).all().get(10, TimeUnit.SECONDS);
+                    return;
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof RetriableException)) {
+                        throw e;
+                    }
+                }
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("partitions of " + names + " have no leader after 30 s");
+                throw new IllegalStateException("partitions of " + names + " are not writable after 30 s");
             }
             Thread.sleep(50);
         }

@@ -21,11 +21,21 @@ public final class KafkaTestClients {
     private KafkaTestClients() {
     }
 
+    /**
+     * Idempotent, acks=all, and one request in flight per connection: a batch that has to be retried (e.g.
+     * NOT_LEADER_OR_FOLLOWER right after topic creation) can then never be overtaken by a later batch of the
+     * same partition, which would leave it rejected as OUT_OF_ORDER_SEQUENCE_NUMBER until it expires. A short
+     * delivery timeout makes any remaining delivery problem fail the test in seconds, not minutes.
+     */
     public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 5),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 
