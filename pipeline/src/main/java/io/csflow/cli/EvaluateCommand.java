@@ -7,10 +7,10 @@ import io.csflow.core.operator.OperatorSpec;
 import io.csflow.core.prior.Priors;
 import io.csflow.core.prior.VaePrior;
 import io.csflow.core.solver.SolverOptions;
-import io.csflow.core.solver.ThetaScope;
 import io.csflow.data.FashionMnist;
 import io.csflow.eval.Evaluation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -39,52 +39,25 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Methods to run (default: ${DEFAULT-VALUE}).")
     List<String> methods;
 
-    @Option(names = "--restarts", defaultValue = "2", description = "Random restarts of the z stage (default: ${DEFAULT-VALUE}).")
-    int restarts;
-
-    @Option(names = "--iterations", defaultValue = "1000", description = "Adam iterations of the z stage (default: ${DEFAULT-VALUE}).")
-    int iterations;
-
-    @Option(names = "--theta-iterations", defaultValue = "400", description = "Adam iterations of the theta stage (default: ${DEFAULT-VALUE}).")
-    int thetaIterations;
-
-    @Option(names = "--theta-lr", defaultValue = "2e-4", description = "Adam step of the theta stage (default: ${DEFAULT-VALUE}).")
-    double thetaLr;
-
-    @Option(names = "--lt", description = "Weight penalty lt of the theta stage (default: the solver default).")
-    Double lt;
-
-    @Option(names = "--lz", defaultValue = "0.1", description = "Latent penalty lz (default: ${DEFAULT-VALUE}).")
-    double lz;
-
-    @Option(names = "--scope", defaultValue = "RECORD", description = "Theta scope for csbgm and csbgm-vi: BATCH or RECORD (default: ${DEFAULT-VALUE}).")
-    ThetaScope scope;
-
-    @Option(names = "--samples", defaultValue = "16", description = "Posterior samples for the uncertainty (default: ${DEFAULT-VALUE}).")
-    int samples;
+    @Mixin
+    SolverOptionsMixin solver;
 
     @Option(names = "--batch", defaultValue = "64", description = "Records per solver call (default: ${DEFAULT-VALUE}).")
     int batch;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of operators, noise and restarts (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--prior", description = "Prior snapshot file (default: models/fmnist-vae.avro).")
-    Path prior = Priors.DEFAULT;
 
     @Option(names = {"-o", "--out"}, defaultValue = "out/evaluate", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        VaePrior vae = Priors.load(prior);
+        VaePrior vae = Priors.load(solver.prior);
+        SolverOptions options = solver.options();
+        long seed = options.seed();
         FashionMnist.Dataset test = FashionMnist.load(FashionMnist.Split.TEST);
         if (images < 1 || images > test.size()) {
             throw new IllegalArgumentException("--images must be in 1.." + test.size() + ", got " + images);
         }
         OperatorKind operatorKind = OperatorKind.parse(kind);
-        SolverOptions options = new SolverOptions(restarts, iterations, 0.1, lz, thetaIterations, thetaLr,
-                lt == null ? SolverOptions.DEFAULT_WEIGHT_PENALTY : lt, scope, samples, seed);
         Evaluation evaluation = new Evaluation(vae, test.subset(0, images), options, batch, noise, seed);
         for (int m : ms) {
             OperatorSpec spec = new OperatorSpec(operatorKind, seed + m, m, vae.outputDim());
@@ -94,7 +67,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
         }
         evaluation.report(out, String.format("%s, noise %.3g, %d images, %d restarts x %d iterations, theta %d iterations, lt %.3g, lz %.3g",
-                operatorKind, noise, images, restarts, iterations, thetaIterations, options.weightPenalty(), lz));
+                operatorKind, noise, images, options.restarts(), options.iterations(), options.thetaIterations(),
+                options.weightPenalty(), options.latentPenalty()));
         return 0;
     }
 }

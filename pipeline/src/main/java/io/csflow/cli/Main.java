@@ -31,6 +31,9 @@ import picocli.CommandLine.Spec;
             DatasetInfoCommand.class,
             TrainPriorCommand.class,
             EvaluateCommand.class,
+            JobCommand.class,
+            DemoCommand.class,
+            BenchPipelineCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
             // ---- (end of subcommands) ----

@@ -20,7 +20,7 @@ public final class CoreReconstructionServiceFactory implements ReconstructionSer
 
     private static final long serialVersionUID = 1L;
 
-    public static final String DEFAULT_METHOD = "csbgm";
+    public static final String DEFAULT_METHOD = "auto";
 
     private final String method;
     private final String priorPath;

@@ -141,9 +141,4 @@ public final class ReconstructionJob {
         return config;
     }
 
-    /** Submits the job; see {@link JobMain} for the options. */
-    public static void main(String[] args) throws Exception {
-        JobMain.main(args);
-    }
-
 }
