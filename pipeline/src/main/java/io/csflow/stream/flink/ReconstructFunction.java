@@ -2,6 +2,7 @@ package io.csflow.stream.flink;
 
 import io.csflow.avro.Measurement;
 import io.csflow.avro.Reconstruction;
+import io.csflow.core.nn.NativeThreads;
 import io.csflow.stream.BatchReconstructionService;
 import io.csflow.stream.ReconstructionServiceFactory;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -32,6 +33,9 @@ public final class ReconstructFunction extends RichFlatMapFunction<List<Measurem
 
     @Override
     public void open(OpenContext context) throws Exception {
+        // every parallel instance on this machine solves at once: give each its share of the cores
+        int threads = NativeThreads.shareCores(getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
+        getRuntimeContext().getMetricGroup().gauge("nativeThreads", () -> threads);
         service = factory.create();
         reconstructions = getRuntimeContext().getMetricGroup().counter("reconstructions");
         batchMillis = getRuntimeContext().getMetricGroup()
