@@ -48,8 +48,16 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, defaultValue = "out/evaluate", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--combine", split = ",", description = "Instead of running, merge the results.csv of these "
+            + "earlier output folders into one table and plot in --out.")
+    List<Path> combine;
+
     @Override
     public Integer call() throws Exception {
+        if (combine != null) {
+            Evaluation.combine(combine, out, "the runs in " + combine);
+            return 0;
+        }
         VaePrior vae = Priors.load(solver.prior);
         SolverOptions options = solver.options();
         long seed = options.seed();

@@ -132,6 +132,28 @@ public final class Evaluation {
         return r;
     }
 
+    /**
+     * Merges the results.csv of earlier runs (same protocol, e.g. the slow methods run apart) into one table
+     * and plot, without reconstructing anything; later files win for the same method and m.
+     */
+    public static void combine(List<Path> folders, Path out, String title) throws IOException {
+        Evaluation merged = new Evaluation(null, null, null, 1, 0f, 0);
+        Map<String, Result> byKey = new LinkedHashMap<>();
+        for (Path folder : folders) {
+            List<String> lines = Files.readAllLines(folder.resolve("results.csv"));
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.split(",");
+                Result r = new Result(f[0], Integer.parseInt(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
+                        Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]),
+                        Double.parseDouble(f[7]), List.of(), List.of());
+                byKey.put(r.method() + "@" + r.m(), r);
+            }
+        }
+        merged.results.addAll(byKey.values());
+        merged.results.sort(java.util.Comparator.comparingInt(Result::m));
+        merged.report(out, title);
+    }
+
     public List<Result> results() {
         return List.copyOf(results);
     }
@@ -185,10 +207,13 @@ public final class Evaluation {
         chart.save(out.resolve("mse-vs-m.png"));
 
         List<float[]> truth = new ArrayList<>();
-        for (int i = 0; i < Math.min(GRID_IMAGES, data.size()); i++) {
+        for (int i = 0; data != null && i < Math.min(GRID_IMAGES, data.size()); i++) {
             truth.add(data.images()[i]);
         }
         for (Result r : results) {
+            if (r.images().isEmpty()) {
+                continue;
+            }
             ImageGrids.writeComparison(out.resolve("grid-" + r.method() + "-m" + r.m() + ".png"), truth, r.images(),
                     Double.isNaN(r.calibration()) ? null : r.uncertainty(), Float.NaN, data.rows(), data.cols(), 3);
         }
