@@ -122,22 +122,24 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
         while (true) {
             partitions.clear();
-            boolean ready = true;
-            for (TopicDescription d : admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .values()) {
-                for (TopicPartitionInfo p : d.partitions()) {
-                    ready &= p.leader() != null && !p.leader().isEmpty();
-                    partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
+            try {
+                boolean ready = true;
+                // right after createTopics the broker's metadata may not know the topic yet: describe fails with
+                // UnknownTopicOrPartition, which is retriable like everything else in this wait
+                for (TopicDescription d : admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS)
+                        .values()) {
+                    for (TopicPartitionInfo p : d.partitions()) {
+                        ready &= p.leader() != null && !p.leader().isEmpty();
+                        partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
+                    }
                 }
-            }
-            if (ready) {
-                try {
+                if (ready) {
                     admin.listOffsets(partitions).all().get(10, TimeUnit.SECONDS);
                     return;
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof RetriableException)) {
-                        throw e;
-                    }
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException)) {
+                    throw e;
                 }
             }
             if (System.nanoTime() > deadline) {
