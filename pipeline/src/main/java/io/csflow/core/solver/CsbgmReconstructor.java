@@ -38,9 +38,9 @@ public final class CsbgmReconstructor extends PriorReconstructor {
 
     @Override
     Estimate[] solve(OperatorGroups groups) {
-        long seed = latent.seed() * 1_000_003L + calls.getAndIncrement();
+        long seed = Seeds.forCall(latent.seed(), calls.getAndIncrement());
         BestLatents best = BestLatents.search(prior.decoder(), groups, latent, seed);
-        Nd4j.getRandom().setSeed(seed ^ 0x5DEECE66DL);
+        Nd4j.getRandom().setSeed(Seeds.forCall(seed, -1));
         ThetaStage stage = new ThetaStage(prior.decoder(), thetaSettings);
         int records = groups.size();
         int n = prior.outputDim();

@@ -43,7 +43,7 @@ public final class CsbgmViReconstructor extends PriorReconstructor {
         int restarts = ls.restarts();
         int rows = records * restarts;
         int k = decoder.inputSize();
-        long seed = ls.seed() * 1_000_003L + calls.getAndIncrement();
+        long seed = Seeds.forCall(ls.seed(), calls.getAndIncrement());
         Nd4j.getRandom().setSeed(seed);
 
         MeasurementTerm term = new MeasurementTerm(groups, restarts);

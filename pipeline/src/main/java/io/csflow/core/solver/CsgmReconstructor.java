@@ -29,7 +29,7 @@ public final class CsgmReconstructor extends PriorReconstructor {
     @Override
     Estimate[] solve(OperatorGroups groups) {
         BestLatents best = BestLatents.search(prior.decoder(), groups, settings,
-                settings.seed() * 1_000_003L + calls.getAndIncrement());
+                Seeds.forCall(settings.seed(), calls.getAndIncrement()));
         int records = groups.size();
         StackPass pass = new StackPass(prior.decoder(), records);
         INDArray x = pass.forward(prior.decoder(), best.z());

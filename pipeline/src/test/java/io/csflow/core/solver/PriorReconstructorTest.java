@@ -149,6 +149,26 @@ class PriorReconstructorTest {
     }
 
     @Test
+    void theSameSeedGivesTheSameReconstructionsEvenWhenItIsZero() {
+        // ND4J does not seed its generator with 0: solvers must not pass it on
+        MeasurementOperator op = MeasurementOperators.create(new OperatorSpec(OperatorKind.GAUSSIAN, 4, 60, 784));
+        List<Observation> batch = new ArrayList<>();
+        for (float[] x : rangeImages(3, 8)) {
+            batch.add(measure(op, x, 0.05f, 1));
+        }
+        LatentSettings ls = new LatentSettings(30, 0.1, 0.1, 2, 0);
+        ThetaSettings ts = new ThetaSettings(10, 1e-3, 0.5, 1e4, ThetaScope.RECORD, 2);
+        for (int run = 0; run < 2; run++) {
+            List<Estimate> a = new CsbgmReconstructor(prior, ls, ts).reconstruct(batch);
+            List<Estimate> b = new CsbgmReconstructor(prior, ls, ts).reconstruct(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(a.get(i).latent(), b.get(i).latent(), "record " + i);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(a.get(i).image(), b.get(i).image(), "record " + i);
+            }
+        }
+    }
+
+    @Test
     void recordsThatDoNotFitThePriorAreRejectedWithTheReason() {
         MeasurementOperator small = MeasurementOperators.create(new OperatorSpec(OperatorKind.GAUSSIAN, 1, 10, 100));
         Observation o = new Observation(small, new float[10], 0f);
