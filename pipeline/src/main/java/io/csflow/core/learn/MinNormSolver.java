@@ -4,9 +4,12 @@ package io.csflow.core.learn;
  * The min-norm point of the convex hull of K vectors, on their Gram matrix only: the plain functions
  * behind {@link MgdaWeighting}.
  *
- * <p>Sener and Koltun, "Multi-Task Learning as Multi-Objective Optimization", NeurIPS 2018, Algorithm 2:
- * the two-vector case in closed form, more vectors by Frank-Wolfe with exact line search, stopped on the
- * Frank-Wolfe duality gap (which bounds the distance of f(a) = a^T M a / 2 to its minimum).
+ * <p>Two vectors in closed form (Sener and Koltun, "Multi-Task Learning as Multi-Objective Optimization",
+ * NeurIPS 2018, Algorithm 1). More vectors by Wolfe's exact, finite min-norm-point algorithm (Wolfe,
+ * "Finding the nearest point in a polytope", Math. Programming 11, 1976), with Sener and Koltun's
+ * Frank-Wolfe (their Algorithm 2) as the fallback when an affine subproblem is singular; the better of the
+ * two is returned. Plain Frank-Wolfe alone zig-zags (O(1/t)) and was 0.2% above the minimum norm after
+ * 1000 iterations on a three-task test, hence the exact method.
  */
 final class MinNormSolver {
 
@@ -39,6 +42,16 @@ final class MinNormSolver {
         for (int i = 0; i < k; i++) {
             scale = Math.max(scale, m[i][i]);
         }
+        double[] a = frankWolfe(m, maxIterations, gapTolerance, scale);
+        double[] exact = scale > 0 ? wolfe(m, maxIterations, gapTolerance, scale) : null;
+        if (exact != null && quadratic(m, exact) <= quadratic(m, a)) {
+            return exact;
+        }
+        return a;
+    }
+
+    static double[] frankWolfe(double[][] m, int maxIterations, double gapTolerance, double scale) {
+        int k = m.length;
         double[] a = new double[k];
         java.util.Arrays.fill(a, 1.0 / k);
         if (!(scale > 0)) {
@@ -66,6 +79,128 @@ final class MinNormSolver {
             a[t] += gamma;
         }
         return a;
+    }
+
+    /** Wolfe's algorithm on the Gram matrix; null when an affine subproblem is singular. */
+    static double[] wolfe(double[][] m, int maxIterations, double gapTolerance, double scale) {
+        int k = m.length;
+        boolean[] support = new boolean[k];
+        double[] lambda = new double[k];
+        int start = 0;
+        for (int i = 1; i < k; i++) {
+            if (m[i][i] < m[start][start]) {
+                start = i;
+            }
+        }
+        support[start] = true;
+        lambda[start] = 1;
+        double[] ma = new double[k];
+        for (int outer = 0; outer < maxIterations; outer++) {
+            multiply(m, lambda, ma);
+            int j = 0;
+            for (int i = 1; i < k; i++) {
+                if (ma[i] < ma[j]) {
+                    j = i;
+                }
+            }
+            if (dot(lambda, ma) - ma[j] <= gapTolerance * scale || support[j]) {
+                return lambda;
+            }
+            support[j] = true;
+            for (int inner = 0; inner <= k; inner++) {
+                double[] mu = affineMinimum(m, support, scale);
+                if (mu == null) {
+                    return null;
+                }
+                boolean interior = true;
+                double theta = 1;
+                for (int i = 0; i < k; i++) {
+                    if (support[i] && mu[i] <= 0) {
+                        interior = false;
+                        theta = Math.min(theta, lambda[i] / (lambda[i] - mu[i]));
+                    }
+                }
+                if (interior) {
+                    lambda = mu;
+                    break;
+                }
+                for (int i = 0; i < k; i++) {
+                    if (support[i]) {
+                        lambda[i] += theta * (mu[i] - lambda[i]);
+                        if (lambda[i] <= 1e-15) {
+                            lambda[i] = 0;
+                            support[i] = false;
+                        }
+                    }
+                }
+            }
+        }
+        return lambda;
+    }
+
+    /**
+     * The weights mu (zero off the support, summing to 1) of the min-norm point of the affine hull of the
+     * supported vectors: [M_SS 1; 1^T 0] [mu; -nu] = [0; 1]. Null when that system is singular.
+     */
+    private static double[] affineMinimum(double[][] m, boolean[] support, double scale) {
+        int k = m.length;
+        int[] index = new int[k];
+        int n = 0;
+        for (int i = 0; i < k; i++) {
+            if (support[i]) {
+                index[n++] = i;
+            }
+        }
+        double[][] a = new double[n + 1][n + 2];
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < n; c++) {
+                a[r][c] = m[index[r]][index[c]] / scale;
+            }
+            a[r][n] = 1;
+            a[n][r] = 1;
+        }
+        a[n][n + 1] = 1;
+        int size = n + 1;
+        for (int col = 0; col < size; col++) {
+            int pivot = col;
+            for (int r = col + 1; r < size; r++) {
+                if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) {
+                    pivot = r;
+                }
+            }
+            if (!(Math.abs(a[pivot][col]) > 1e-13)) {
+                return null;
+            }
+            double[] tmp = a[col];
+            a[col] = a[pivot];
+            a[pivot] = tmp;
+            for (int r = 0; r < size; r++) {
+                if (r != col) {
+                    double f = a[r][col] / a[col][col];
+                    for (int c = col; c <= size; c++) {
+                        a[r][c] -= f * a[col][c];
+                    }
+                }
+            }
+        }
+        double[] mu = new double[k];
+        for (int r = 0; r < n; r++) {
+            mu[index[r]] = a[r][size] / a[r][r];
+            if (!Double.isFinite(mu[index[r]])) {
+                return null;
+            }
+        }
+        return mu;
+    }
+
+    static double quadratic(double[][] m, double[] a) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < a.length; j++) {
+                s += a[i] * m[i][j] * a[j];
+            }
+        }
+        return s;
     }
 
     static void multiply(double[][] m, double[] x, double[] out) {
