@@ -95,7 +95,7 @@ public final class BenchCommand implements Callable<Integer> {
         String before = BenchTable.load();
         BenchTable.CpuSnapshot start = BenchTable.CpuSnapshot.now();
         SolverBench.Report report = new SolverBench(vae, c, log).run();
-        String during = start.since(BenchTable.CpuSnapshot.now());
+        String during = BenchTable.CpuSnapshot.now().since(start);
         List<String> load = List.of("at start: " + before, during);
         spec.commandLine().getOut().println(BenchTable.table(report));
         spec.commandLine().getOut().println(settings);
