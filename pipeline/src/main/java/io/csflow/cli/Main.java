@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
             JobCommand.class,
             DemoCommand.class,
             BenchPipelineCommand.class,
+            BenchCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
             // ---- (end of subcommands) ----
