@@ -46,8 +46,8 @@ public final class TaskBuffer {
         }
     }
 
-    /** Snapshot: training and held-out examples, examples seen and random draws made. */
-    public record State(List<Stored> training, List<Stored> heldOut, long seen, long draws) implements Serializable {
+    /** Snapshot: training and held-out examples, examples offered and random draws made. */
+    public record State(List<Stored> training, List<Stored> heldOut, long offered, long draws) implements Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
 
@@ -164,7 +164,7 @@ public final class TaskBuffer {
         training.addAll(state.training());
         heldOut.clear();
         heldOut.addAll(state.heldOut());
-        offered = state.seen();
+        offered = state.offered();
         seen = holdoutEvery > 0 ? offered - offered / holdoutEvery : offered;
         draws = state.draws();
     }

@@ -194,4 +194,23 @@ class OnlineTrainerTest {
         assertNotNull(v.reason());
         assertThrows(IllegalArgumentException.class, () -> OnlineTrainer.weighting("pcgrad"));
     }
+
+    @Test
+    void clippingBoundsTheSgdStep() {
+        OnlineTrainer.Config c = new OnlineTrainer.Config(config().tasks(), "linear", "sgd", 0.5, 0, 1e-3, 4, 5,
+                0.05, 1);
+        OnlineTrainer t = new OnlineTrainer(prior, c, CACHE);
+        examples.forEach(t::offer);
+        float[] before = t.snapshot().params();
+        OnlineTrainer.StepReport r = t.step();
+        assertTrue(r.clipped());
+        assertTrue(r.directionNorm() > 1e-3);
+        assertArrayEquals(new double[]{1, 1}, r.weights());
+        float[] after = t.snapshot().params();
+        double sq = 0;
+        for (int p = 0; p < before.length; p++) {
+            sq += Math.pow((double) after[p] - before[p], 2);
+        }
+        assertEquals(0.5 * 1e-3, Math.sqrt(sq), 1e-6);
+    }
 }
