@@ -72,7 +72,7 @@ class ModelSwapJobTest {
     static final AtomicInteger FAILURES = new AtomicInteger();
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         broker = EmbeddedKafkaBroker.start();
         shipped = Priors.loadDefault();
         images = FashionMnist.load(FashionMnist.Split.TEST).subset(0, 64);

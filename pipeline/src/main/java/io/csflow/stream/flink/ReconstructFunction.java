@@ -190,6 +190,19 @@ public final class ReconstructFunction extends BroadcastProcessFunction<List<Mea
         }
     }
 
+    long modelsAcceptedCount() {
+        return modelsAccepted.getCount();
+    }
+
+    long modelsRejectedCount() {
+        return modelsRejected.getCount();
+    }
+
+    /** The version of the prior the reconstructor uses now. */
+    long loadedVersion() {
+        return loadedVersion;
+    }
+
     @Override
     public void close() throws Exception {
         if (service != null) {
