@@ -30,6 +30,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The streaming job: Kafka measurements -> validate (bad ones to the dead-letter topic) -> batch per bucket of
@@ -46,6 +47,8 @@ public final class ReconstructionJob {
 
     /** How long a reconstructor's start may spend reading the models topic before it goes on without it. */
     static final Duration MODELS_START_TIMEOUT = Duration.ofSeconds(30);
+    /** How soon a models topic created after the job started is noticed. */
+    static final Duration MODELS_DISCOVERY_INTERVAL = Duration.ofSeconds(10);
 
     private final JobConfig config;
     private final ReconstructionServiceFactory serviceFactory;
@@ -147,7 +150,9 @@ public final class ReconstructionJob {
     KafkaSource<byte[]> modelsSource() {
         var builder = KafkaSource.<byte[]>builder()
                 .setBootstrapServers(config.bootstrapServers())
-                .setTopics(List.of(config.topics().models()))
+                // a pattern, not a topic list: a missing models topic is not an error (the job then runs on the
+                // factory's prior) and is picked up by partition discovery once it is created
+                .setTopicPattern(Pattern.compile(Pattern.quote(config.topics().models())))
                 .setGroupId(config.groupId() + "-models")
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(new RawValueDeserializer())
@@ -156,6 +161,7 @@ public final class ReconstructionJob {
         // after the caller's properties: this source never commits, so it never depends on group offsets
         builder.setProperty("commit.offsets.on.checkpoint", "false");
         builder.setProperty("enable.auto.commit", "false");
+        builder.setProperty("partition.discovery.interval.ms", Long.toString(MODELS_DISCOVERY_INTERVAL.toMillis()));
         return builder.build();
     }
 

@@ -332,6 +332,24 @@ class ModelSwapJobTest {
         }
     }
 
+    @Test
+    void theStartupReadOfTheModelsTopicFindsTheNewestValidSnapshotAndToleratesAMissingTopic() throws Exception {
+        JobConfig c = config("startup-read");
+        ModelUpdates updates = new ModelUpdates(N);
+        List<String> skipped = new ArrayList<>();
+        assertNull(updates.newestOnTopic(broker.bootstrapServers(), c.topics().models(), Map.of(), 1L,
+                Duration.ofSeconds(30), (o, r) -> skipped.add(r)), "empty topic");
+        publish(c, version2(), poisonedVersion3(), shipped.toSnapshot(0L));
+        VaePrior newest = updates.newestOnTopic(broker.bootstrapServers(), c.topics().models(), Map.of(), 1L,
+                Duration.ofSeconds(30), (o, r) -> skipped.add(o + ": " + r));
+        assertEquals(2L, newest.version());
+        assertEquals(2, skipped.size(), skipped::toString);
+        long t0 = System.nanoTime();
+        assertNull(updates.newestOnTopic(broker.bootstrapServers(), "no-such-models-topic", Map.of(), 1L,
+                Duration.ofSeconds(30), (o, r) -> skipped.add(r)));
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(15), "a missing topic must not stall a start");
+    }
+
     /** CSGM around the given prior that throws once when armed (the MiniCluster runs in this JVM). */
     static final class FailingOnceFactory implements ReconstructionServiceFactory {
         private static final long serialVersionUID = 1L;
