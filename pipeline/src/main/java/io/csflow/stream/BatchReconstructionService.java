@@ -87,6 +87,11 @@ public final class BatchReconstructionService implements AutoCloseable {
         return List.of(out);
     }
 
+    /** The model version the next batch will report. */
+    public long modelVersion() {
+        return modelVersion.getAsLong();
+    }
+
     public String method() {
         return reconstructor.method();
     }

@@ -90,13 +90,26 @@ public final class CoreReconstructionServiceFactory implements ReconstructionSer
 
     @Override
     public BatchReconstructionService create() {
-        VaePrior prior = Priors.load(Path.of(priorPath));
+        return create(Priors.load(Path.of(priorPath)));
+    }
+
+    /** The service around an in-memory prior (a hot-swapped model), reporting its version. */
+    @Override
+    public BatchReconstructionService create(VaePrior prior) {
+        if (prior == null) {
+            throw new IllegalArgumentException("a prior is required");
+        }
         Reconstructor reconstructor = SolverCatalog.create(method, prior, options());
         OperatorCache operators = OperatorCache.shared();
         // the lasso baselines only take the image size from the prior: they report model version 0
         long version = method.startsWith("lasso") ? 0L : prior.version();
         return new BatchReconstructionService(operators::get, reconstructor, () -> version,
                 System::currentTimeMillis);
+    }
+
+    @Override
+    public boolean swapsPriors() {
+        return true;
     }
 
     @Override

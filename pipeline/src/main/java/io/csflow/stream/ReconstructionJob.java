@@ -8,6 +8,7 @@ import io.csflow.stream.flink.BatchKeySelector;
 import io.csflow.stream.flink.BatchingFunction;
 import io.csflow.stream.flink.RawRecord;
 import io.csflow.stream.flink.RawRecordDeserializer;
+import io.csflow.stream.flink.RawValueDeserializer;
 import io.csflow.stream.flink.ReconstructFunction;
 import io.csflow.stream.flink.ValidateFunction;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -21,16 +22,21 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The streaming job: Kafka measurements -> validate (bad ones to the dead-letter topic) -> batch per bucket of
  * sensors -> reconstruct -> Kafka reconstructions, exactly once (transactional sinks committed on checkpoints).
+ * The compacted models topic is read from its earliest offset and broadcast to the reconstruct operator, which
+ * validates each snapshot and switches its reconstructor to a newer model at the next batch (no restart).
  * The numerics come in through a {@link ReconstructionServiceFactory}; everything here is wiring.
  *
  * <p>Downstream consumers must read with isolation.level=read_committed, or they see aborted attempts too.
@@ -38,6 +44,11 @@ import java.util.List;
 public final class ReconstructionJob {
 
     public static final String JOB_NAME = "csflow-reconstruction";
+
+    /** How long a reconstructor's start may spend reading the models topic before it goes on without it. */
+    static final Duration MODELS_START_TIMEOUT = Duration.ofSeconds(30);
+    /** How soon a models topic created after the job started is noticed. */
+    static final Duration MODELS_DISCOVERY_INTERVAL = Duration.ofSeconds(10);
 
     private final JobConfig config;
     private final ReconstructionServiceFactory serviceFactory;
@@ -87,13 +98,22 @@ public final class ReconstructionJob {
                 .sinkTo(sink(AvroKafkaSerializer.deadLetters(config.topics().deadLetters()), "dlq"))
                 .uid("kafka-dead-letters-sink").name("Kafka " + config.topics().deadLetters());
 
+        BroadcastStream<byte[]> models = env
+                .fromSource(modelsSource(), WatermarkStrategy.noWatermarks(), "Kafka " + config.topics().models())
+                .uid("kafka-models-source")
+                .setParallelism(1)
+                .broadcast(ReconstructFunction.MODELS);
+
         DataStream<Reconstruction> reconstructions = valid
                 .keyBy(new BatchKeySelector(buckets))
                 .process(new BatchingFunction(config.maxBatchSize(), config.maxBatchWait().toMillis()),
                         AvroTypeInfo.MEASUREMENT_BATCH)
                 .uid("batch").name("Batch (" + buckets + " buckets, B=" + config.maxBatchSize() + ", T="
                         + config.maxBatchWait().toMillis() + " ms)")
-                .flatMap(new ReconstructFunction(serviceFactory), AvroTypeInfo.RECONSTRUCTION)
+                .connect(models)
+                .process(new ReconstructFunction(serviceFactory, new ModelUpdates(config.expectedN()),
+                        new ReconstructFunction.ModelSource(config.bootstrapServers(), config.topics().models(),
+                                config.kafkaProperties(), MODELS_START_TIMEOUT)), AvroTypeInfo.RECONSTRUCTION)
                 .uid("reconstruct").name("Reconstruct");
 
         reconstructions
@@ -120,6 +140,28 @@ public final class ReconstructionJob {
                 // honour transactional producers upstream (e.g. a Flink-based simulator)
                 .setProperty("isolation.level", "read_committed");
         config.kafkaProperties().forEach(builder::setProperty);
+        return builder.build();
+    }
+
+    /**
+     * The models topic as raw bytes, always from the earliest offset and without consumer-group offsets: a job
+     * started without state replays the compacted topic and ends up at the latest valid version.
+     */
+    KafkaSource<byte[]> modelsSource() {
+        var builder = KafkaSource.<byte[]>builder()
+                .setBootstrapServers(config.bootstrapServers())
+                // a pattern, not a topic list: a missing models topic is not an error (the job then runs on the
+                // factory's prior) and is picked up by partition discovery once it is created
+                .setTopicPattern(Pattern.compile(Pattern.quote(config.topics().models())))
+                .setGroupId(config.groupId() + "-models")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new RawValueDeserializer())
+                .setProperty("isolation.level", "read_committed");
+        config.kafkaProperties().forEach(builder::setProperty);
+        // after the caller's properties: this source never commits, so it never depends on group offsets
+        builder.setProperty("commit.offsets.on.checkpoint", "false");
+        builder.setProperty("enable.auto.commit", "false");
+        builder.setProperty("partition.discovery.interval.ms", Long.toString(MODELS_DISCOVERY_INTERVAL.toMillis()));
         return builder.build();
     }
 

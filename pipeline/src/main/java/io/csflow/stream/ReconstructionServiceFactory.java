@@ -1,5 +1,7 @@
 package io.csflow.stream;
 
+import io.csflow.core.prior.VaePrior;
+
 import java.io.Serializable;
 
 /**
@@ -9,5 +11,20 @@ import java.io.Serializable;
 @FunctionalInterface
 public interface ReconstructionServiceFactory extends Serializable {
 
+    /** The service with the factory's own prior (e.g. the shipped file). */
     BatchReconstructionService create() throws Exception;
+
+    /**
+     * The same service built around an in-memory prior, e.g. a newer snapshot from the models topic; the service
+     * reports that prior's version. Factories that cannot swap priors keep the default, and the job then ignores
+     * model updates (they are still validated and counted).
+     */
+    default BatchReconstructionService create(VaePrior prior) throws Exception {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot build a service from a prior");
+    }
+
+    /** Whether {@link #create(VaePrior)} is implemented. */
+    default boolean swapsPriors() {
+        return false;
+    }
 }

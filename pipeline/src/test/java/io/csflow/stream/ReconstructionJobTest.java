@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -170,6 +171,24 @@ class ReconstructionJobTest {
             for (int i = 0; i < total; i++) {
                 Measurement m = good(i);
                 assertSensible(m, out.get(m.getSensorId() + "#" + m.getSequence()));
+            }
+        } finally {
+            cancelAndAwait(job);
+        }
+    }
+
+    @Test
+    void runsWithoutAModelsTopic() throws Exception {
+        JobConfig c = config("nomodels");
+        broker.createTopics(List.of(new NewTopic(c.topics().measurements(), 2, (short) 1),
+                new NewTopic(c.topics().reconstructions(), 2, (short) 1),
+                new NewTopic(c.topics().deadLetters(), 2, (short) 1)));
+        produceGood(c.topics().measurements(), 0, 20);
+        JobClient job = start(c, TestServices.adjoint());
+        try {
+            Map<String, Reconstruction> out = readExactlyOnce(c.topics().reconstructions(), 20);
+            for (int i = 0; i < 20; i++) {
+                assertSensible(good(i), out.get(good(i).getSensorId() + "#" + good(i).getSequence()));
             }
         } finally {
             cancelAndAwait(job);

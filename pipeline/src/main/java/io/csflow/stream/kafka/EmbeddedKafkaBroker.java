@@ -88,6 +88,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
     }
 
+    /** Largest model snapshot the models topic takes (producers need max.request.size at least this). */
+    public static final int MAX_MODEL_BYTES = 32 * 1024 * 1024;
+
     /** Creates the four csflow topics; the models topic is compacted so it keeps the latest snapshot per key. */
     public void createTopics(Topics topics, int partitions) {
         List<NewTopic> all = new ArrayList<>();
@@ -95,7 +98,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         all.add(new NewTopic(topics.reconstructions(), partitions, (short) 1));
         all.add(new NewTopic(topics.deadLetters(), partitions, (short) 1));
         all.add(new NewTopic(topics.models(), 1, (short) 1).configs(
-                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                        // a snapshot of the shipped VAE is ~5 MB, over the 1 MB default
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_MODEL_BYTES))));
         createTopics(all);
     }
 

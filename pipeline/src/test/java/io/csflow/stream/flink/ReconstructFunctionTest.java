@@ -1,0 +1,132 @@
+package io.csflow.stream.flink;
+
+import io.csflow.avro.Measurement;
+import io.csflow.avro.ModelSnapshot;
+import io.csflow.avro.Reconstruction;
+import io.csflow.core.operator.OperatorCache;
+import io.csflow.core.prior.VaePrior;
+import io.csflow.stream.AdjointReconstructor;
+import io.csflow.stream.BatchReconstructionService;
+import io.csflow.stream.ModelUpdates;
+import io.csflow.stream.ReconstructionServiceFactory;
+import io.csflow.stream.TestData;
+import io.csflow.stream.wire.AvroWire;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator;
+import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The reconstruct operator's model handling on Flink's operator harness (no cluster, tiny 16-pixel priors). */
+class ReconstructFunctionTest {
+
+    private static final VaePrior BASE = VaePrior.initialise(TestData.N, 8, 4, 5).withVersion(1, Map.of());
+
+    /** Adjoint reconstructions that report the version of whatever prior the service was built with. */
+    static final class VersionedFactory implements ReconstructionServiceFactory {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public BatchReconstructionService create() {
+            return create(BASE);
+        }
+
+        @Override
+        public BatchReconstructionService create(VaePrior prior) {
+            return new BatchReconstructionService(OperatorCache.shared()::get, new AdjointReconstructor(),
+                    prior.version());
+        }
+
+        @Override
+        public boolean swapsPriors() {
+            return true;
+        }
+    }
+
+    private static ReconstructFunction function() {
+        return new ReconstructFunction(new VersionedFactory(), new ModelUpdates(TestData.N), null);
+    }
+
+    /** The operator around f, restored from state when given, with the Avro output serializer, opened. */
+    private static BroadcastOperatorTestHarness<List<Measurement>, byte[], Reconstruction> harness(
+            ReconstructFunction f, OperatorSubtaskState state) throws Exception {
+        var h = new BroadcastOperatorTestHarness<>(new CoBroadcastWithNonKeyedOperator<>(f,
+                List.of(ReconstructFunction.MODELS)), 1, 1, 0);
+        h.setup(AvroTypeInfo.RECONSTRUCTION.createSerializer(new SerializerConfigImpl()));
+        if (state != null) {
+            h.initializeState(state);
+        }
+        h.open();
+        return h;
+    }
+
+    private static byte[] snapshot(VaePrior p, long version) {
+        return AvroWire.modelSnapshots().encode(p.withVersion(version, Map.of()).toSnapshot(0L));
+    }
+
+    private static byte[] poisoned(long version) {
+        ModelSnapshot s = BASE.withVersion(version, Map.of()).toSnapshot(0L);
+        s.getLayers().get(0).getValues().set(0, Float.NaN);
+        return AvroWire.modelSnapshots().encode(s);
+    }
+
+    private static long lastVersion(BroadcastOperatorTestHarness<List<Measurement>, byte[], Reconstruction> h,
+                                    long sequence) throws Exception {
+        h.processElement(List.of(TestData.measurement("s", sequence)), 0L);
+        List<Reconstruction> out = h.extractOutputValues();
+        return out.get(out.size() - 1).getModelVersion();
+    }
+
+    @Test
+    void takesNewerValidModelsAtTheNextBatchAndRejectsTheRest() throws Exception {
+        ReconstructFunction f = function();
+        try (var h = harness(f, null)) {
+            assertEquals(1L, lastVersion(h, 0));
+            h.processBroadcastElement(snapshot(BASE, 2), 0L);
+            assertEquals(1L, f.loadedVersion(), "the switch waits for the next batch");
+            assertEquals(2L, lastVersion(h, 1));
+
+            h.processBroadcastElement(poisoned(3), 0L);                                  // NaN weight
+            h.processBroadcastElement(snapshot(VaePrior.initialise(9, 8, 4, 1), 4), 0L); // wrong output size
+            h.processBroadcastElement(snapshot(BASE, 2), 0L);                           // not newer
+            h.processBroadcastElement(snapshot(BASE, 1), 0L);                           // older
+            h.processBroadcastElement("garbage".getBytes(StandardCharsets.UTF_8), 0L);  // not Avro
+            assertEquals(2L, lastVersion(h, 2));
+            assertEquals(1, f.modelsAcceptedCount());
+            assertEquals(5, f.modelsRejectedCount());
+            Tuple2<Long, byte[]> current = h.getBroadcastState(ReconstructFunction.MODELS)
+                    .get(ReconstructFunction.CURRENT);
+            assertEquals(2L, current.f0);
+
+            h.processBroadcastElement(snapshot(BASE, 7), 0L);
+            h.processBroadcastElement(snapshot(BASE, 5), 0L); // arrives late: older than 7
+            assertEquals(7L, lastVersion(h, 3));
+            assertEquals(2, f.modelsAcceptedCount());
+            assertEquals(6, f.modelsRejectedCount());
+        }
+    }
+
+    @Test
+    void aRestoredOperatorStartsFromTheNewestAcceptedModel() throws Exception {
+        OperatorSubtaskState state;
+        try (var h = harness(function(), null)) {
+            h.processBroadcastElement(snapshot(BASE, 2), 0L);
+            assertEquals(2L, lastVersion(h, 0));
+            state = h.snapshot(1L, 0L);
+        }
+        ReconstructFunction restoredFunction = function();
+        try (var h = harness(restoredFunction, state)) {
+            assertEquals(2L, lastVersion(h, 1), "the first batch after a restore uses version 2, not the file's 1");
+            h.processBroadcastElement(snapshot(BASE, 2), 0L); // the replayed topic: rejected, not newer
+            assertEquals(1, restoredFunction.modelsRejectedCount());
+            assertEquals(2L, lastVersion(h, 2));
+        }
+    }
+}
