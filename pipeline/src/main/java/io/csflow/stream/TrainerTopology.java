@@ -20,7 +20,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The online-training branch of {@link ReconstructionJob}: validated measurements + reconstructions -> pair by
  * sensorId/sequence -> one {@link TrainerFunction} -> accepted model versions on the compacted models topic
- * (key "model", so compaction keeps the latest), exactly once.
+ * (key "model", so compaction keeps the latest), exactly once. Needs {@link JobConfig#checkpointDir()}; the models
+ * topic's max.message.bytes must take a whole prior (see {@link TrainingConfig#maxModelBytes()}).
  */
 public final class TrainerTopology {
 
@@ -37,6 +38,12 @@ public final class TrainerTopology {
         TrainingConfig training = config.training();
         if (training == null) {
             throw new IllegalArgumentException("attachTrainer needs JobConfig.training()");
+        }
+        if (config.checkpointDir() == null) {
+            // JobManager memory checkpoints take at most 5 MB; the trainer's state is about twice the decoder
+            // (~10 MB for the shipped prior), so the first checkpoint would fail the job
+            throw new IllegalArgumentException("online training needs checkpointDir: the trainer's checkpointed"
+                    + " state is larger than the 5 MB that JobManager-memory checkpoints allow");
         }
         SingleOutputStreamOperator<TrainingRecord> pairs = measurements
                 .keyBy(PairForTrainingFunction.measurementKey())
