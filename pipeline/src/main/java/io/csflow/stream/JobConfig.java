@@ -25,7 +25,8 @@ public record JobConfig(
         int maxM,
         int maxN,
         boolean startFromEarliest,
-        Map<String, String> kafkaProperties) implements Serializable {
+        Map<String, String> kafkaProperties,
+        TrainingConfig training) implements Serializable {
 
     public JobConfig {
         require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrapServers must be set, got '"
@@ -97,6 +98,7 @@ public record JobConfig(
         private int maxN = 784;
         private boolean startFromEarliest = true;
         private Map<String, String> kafkaProperties = Map.of();
+        private TrainingConfig training;
 
         private Builder() {
         }
@@ -121,6 +123,7 @@ public record JobConfig(
             maxN = c.maxN;
             startFromEarliest = c.startFromEarliest;
             kafkaProperties = c.kafkaProperties;
+            training = c.training;
         }
 
         public Builder bootstrapServers(String v) { bootstrapServers = v; return this; }
@@ -146,12 +149,14 @@ public record JobConfig(
         public Builder startFromEarliest(boolean v) { startFromEarliest = v; return this; }
         /** Extra Kafka client properties for source and sinks, e.g. security settings. */
         public Builder kafkaProperties(Map<String, String> v) { kafkaProperties = v; return this; }
+        /** Online training of the prior, published to the models topic; null (default) = off. */
+        public Builder training(TrainingConfig v) { training = v; return this; }
 
         public JobConfig build() {
             return new JobConfig(bootstrapServers, topics, groupId, transactionalIdPrefix, transactionTimeout,
                     parallelism, bucketsPerInstance, maxBatchSize, maxBatchWait, checkpointInterval, stateBackend,
                     checkpointDir, restartAttempts, restartDelay, expectedN, maxM, maxN, startFromEarliest,
-                    kafkaProperties);
+                    kafkaProperties, training);
         }
     }
 }

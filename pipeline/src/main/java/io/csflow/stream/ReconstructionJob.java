@@ -119,6 +119,7 @@ public final class ReconstructionJob {
         reconstructions
                 .sinkTo(sink(AvroKafkaSerializer.reconstructions(config.topics().reconstructions()), "out"))
                 .uid("kafka-reconstructions-sink").name("Kafka " + config.topics().reconstructions());
+        if (config.training() != null) TrainerTopology.attachTrainer(config, valid, reconstructions);
         return reconstructions;
     }
 
