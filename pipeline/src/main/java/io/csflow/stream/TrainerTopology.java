@@ -6,6 +6,7 @@ import io.csflow.avro.Reconstruction;
 import io.csflow.stream.flink.AvroKafkaSerializer;
 import io.csflow.stream.flink.AvroTypeInfo;
 import io.csflow.stream.flink.PairForTrainingFunction;
+import io.csflow.stream.flink.ReconstructFunction;
 import io.csflow.stream.flink.TrainerFunction;
 import io.csflow.stream.flink.TrainingRecord;
 import io.csflow.stream.wire.AvroWire;
@@ -53,7 +54,9 @@ public final class TrainerTopology {
 
         SingleOutputStreamOperator<ModelSnapshot> models = pairs
                 .global()
-                .process(new TrainerFunction(training), MODEL_SNAPSHOT)
+                .process(new TrainerFunction(training, new ModelUpdates(config.expectedN()),
+                        new ReconstructFunction.ModelSource(config.bootstrapServers(), config.topics().models(),
+                                config.kafkaProperties(), ReconstructionJob.MODELS_START_TIMEOUT)), MODEL_SNAPSHOT)
                 .setParallelism(1).setMaxParallelism(1)
                 .uid("trainer").name("Online trainer (" + training.trainer().weighting() + ", "
                         + training.trainer().optimizer() + ")");

@@ -26,6 +26,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.TopicConfig;
@@ -151,7 +152,18 @@ class TrainingJobTest {
             f.get(10, TimeUnit.SECONDS);
         }
 
-        VaePrior prior = Priors.loadDefault();
+        // a newer version is already on the models topic: reconstructors and trainer must both start from it,
+        // so the trainer's first publication continues the version sequence instead of repeating it
+        VaePrior prior = Priors.loadDefault().withVersion(5, Map.of("source", "test"));
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, c.training().maxModelBytes()),
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(c.topics().models(), TrainerTopology.MODEL_KEY.getBytes(StandardCharsets.UTF_8),
+                    AvroWire.modelSnapshots().encode(prior.toSnapshot(System.currentTimeMillis())))).get(30, TimeUnit.SECONDS);
+        }
         long t0 = System.nanoTime();
         JobClient job = new ReconstructionJob(c, new CoreReconstructionServiceFactory("csgm", cheaperCsgm(),
                 Priors.DEFAULT.toString())).executeAsync(StreamExecutionEnvironment.getExecutionEnvironment());
@@ -187,12 +199,14 @@ class TrainingJobTest {
         for (ConsumerRecord<byte[], byte[]> r : records) {
             Reconstruction rec = out.decode(r.value());
             assertEquals("csgm", rec.getMethod());
+            assertTrue(rec.getModelVersion() >= prior.version(),
+                    () -> "reconstructors start from the topic's newest version, got v" + rec.getModelVersion());
             assertTrue(ids.add(rec.getSensorId() + "#" + rec.getSequence()),
                     () -> "duplicate output for " + rec.getSensorId() + "#" + rec.getSequence());
         }
         assertEquals(sent.size(), ids.size(), "every (sensor, sequence) exactly once");
 
-        assertEquals(1, prior.version(), "the shipped prior is version 1");
+        assertEquals(5, prior.version(), "the version published before the start");
         ModelSnapshot v2 = models.stream().filter(s -> s.getVersion() == prior.version() + 1).findFirst()
                 .orElseThrow(() -> new AssertionError("no model v" + (prior.version() + 1) + " on "
                         + c.topics().models() + "; got versions " + models.stream().map(ModelSnapshot::getVersion)

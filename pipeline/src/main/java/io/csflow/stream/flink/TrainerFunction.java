@@ -8,6 +8,7 @@ import io.csflow.core.operator.OperatorCache;
 import io.csflow.core.operator.OperatorSpec;
 import io.csflow.core.prior.Priors;
 import io.csflow.core.prior.VaePrior;
+import io.csflow.stream.ModelUpdates;
 import io.csflow.stream.TrainingConfig;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -40,6 +41,8 @@ public final class TrainerFunction extends ProcessFunction<TrainingRecord, Model
     private static final Logger LOG = LoggerFactory.getLogger(TrainerFunction.class);
 
     private final TrainingConfig config;
+    private final ModelUpdates updates;
+    private final ReconstructFunction.ModelSource modelSource;
     private transient OnlineTrainer trainer;
     private transient OnlineTrainer.State restored;
     private transient ListState<byte[]> state;
@@ -51,10 +54,24 @@ public final class TrainerFunction extends ProcessFunction<TrainingRecord, Model
     private transient volatile long version;
 
     public TrainerFunction(TrainingConfig config) {
+        this(config, null, null);
+    }
+
+    /**
+     * @param updates     validates snapshots read from the models topic (null with {@code modelSource})
+     * @param modelSource when given and nothing is restored, training starts from the newest valid version on the
+     *                    models topic instead of the prior file, so a fresh job never republishes old versions
+     */
+    public TrainerFunction(TrainingConfig config, ModelUpdates updates, ReconstructFunction.ModelSource modelSource) {
         if (config == null) {
             throw new IllegalArgumentException("a TrainingConfig is required");
         }
+        if ((updates == null) != (modelSource == null)) {
+            throw new IllegalArgumentException("model updates and model source go together");
+        }
         this.config = config;
+        this.updates = updates;
+        this.modelSource = modelSource;
     }
 
     @Override
@@ -71,6 +88,9 @@ public final class TrainerFunction extends ProcessFunction<TrainingRecord, Model
     @Override
     public void open(OpenContext context) {
         VaePrior prior = Priors.load(Path.of(config.priorPath()));
+        if (restored == null && modelSource != null) {
+            prior = newestOnTopic(prior);
+        }
         trainer = new OnlineTrainer(prior, config.trainer(), OperatorCache.shared());
         if (restored != null) {
             trainer.restore(restored);
@@ -84,6 +104,22 @@ public final class TrainerFunction extends ProcessFunction<TrainingRecord, Model
         rejectedByGuard = metrics.counter("modelsRejectedByGuard");
         notRouted = metrics.counter("trainingRecordsNotRouted");
         metrics.gauge("trainerVersion", () -> version);
+    }
+
+    private VaePrior newestOnTopic(VaePrior fromFile) {
+        try {
+            VaePrior newest = updates.newestOnTopic(modelSource.bootstrapServers(), modelSource.topic(),
+                    modelSource.kafkaProperties(), fromFile.version(), modelSource.timeout(),
+                    (offset, reason) -> LOG.info("trainer skips models topic offset {}: {}", offset, reason));
+            if (newest != null) {
+                LOG.info("trainer starts from model v{} found on {}", newest.version(), modelSource.topic());
+                return newest;
+            }
+        } catch (Exception e) {
+            LOG.warn("trainer could not read models topic {}; starting from the prior file (v{}): {}",
+                    modelSource.topic(), fromFile.version(), e.toString());
+        }
+        return fromFile;
     }
 
     @Override
