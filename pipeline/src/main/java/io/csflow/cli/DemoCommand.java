@@ -56,6 +56,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     JobOptionsMixin job = JobOptionsMixin.demo();
 
+    @Mixin
+    TrainingOptionsMixin training = new TrainingOptionsMixin();
+
     @Override
     public Integer call() throws Exception {
         long start = System.nanoTime();
@@ -65,6 +68,14 @@ public final class DemoCommand implements Callable<Integer> {
         say("starting an in-process Kafka broker (KRaft)");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             JobConfig config = job.config(broker.bootstrapServers(), prior.outputDim());
+            if (!training.tasks.isEmpty()) {
+                // the trainer's state (~10 MB) needs file checkpoints
+                JobConfig.Builder b = config.toBuilder().training(training.config(solver.prior.toString(), solver.seed));
+                if (config.checkpointDir() == null) {
+                    b.checkpointDir(out.toAbsolutePath().resolve("checkpoints").toUri().toString());
+                }
+                config = b.build();
+            }
             broker.createTopics(config.topics(), 2);
             say("broker at " + broker.bootstrapServers() + ", topics " + config.topics().all());
             ReconstructionJob reconstruction = new ReconstructionJob(config,

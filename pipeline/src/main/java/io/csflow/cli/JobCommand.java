@@ -33,17 +33,22 @@ public final class JobCommand implements Callable<Integer> {
     @Mixin
     JobOptionsMixin job;
 
+    @Mixin
+    TrainingOptionsMixin training;
+
     @Override
     public Integer call() throws Exception {
         int n = Priors.load(solver.prior).outputDim();
-        JobConfig config = job.config(bootstrapServers, n);
+        JobConfig config = job.config(bootstrapServers, n).toBuilder()
+                .training(training.config(solver.prior.toString(), solver.seed)).build();
         ReconstructionJob reconstruction = new ReconstructionJob(config,
                 new CoreReconstructionServiceFactory(method, solver.options(), solver.prior.toString()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(reconstruction.flinkConfiguration());
         reconstruction.build(env);
-        System.out.printf("csflow job: %s -> %s, method %s, batches of %d, checkpoints every %d ms%n",
+        System.out.printf("csflow job: %s -> %s, method %s, batches of %d, checkpoints every %d ms, online training %s%n",
                 config.topics().measurements(), config.topics().reconstructions(), method, config.maxBatchSize(),
-                config.checkpointInterval().toMillis());
+                config.checkpointInterval().toMillis(), config.training() == null ? "off"
+                        : "on (" + config.training().trainer().tasks().size() + " tasks, " + training.weighting + ")");
         env.execute(ReconstructionJob.JOB_NAME);
         return 0;
     }
