@@ -141,6 +141,11 @@ public final class OnlineTrainer {
         this.work = initial.decoder().dup();
     }
 
+    /** Times the weighting could not solve for its weights and fell back (only Nash-MTL can fail). */
+    public long weightingFailures() {
+        return weighting instanceof NashMtlWeighting nash ? nash.failures() : 0;
+    }
+
     /** The weighting of a config name. */
     public static GradientWeighting weighting(String name) {
         return switch (name == null ? "" : name.toLowerCase(Locale.ROOT)) {

@@ -104,6 +104,7 @@ public final class TrainerFunction extends ProcessFunction<TrainingRecord, Model
         rejectedByGuard = metrics.counter("modelsRejectedByGuard");
         notRouted = metrics.counter("trainingRecordsNotRouted");
         metrics.gauge("trainerVersion", () -> version);
+        metrics.gauge("weightingFailures", () -> trainer == null ? 0L : trainer.weightingFailures());
     }
 
     private VaePrior newestOnTopic(VaePrior fromFile) {
