@@ -86,7 +86,7 @@ public final class DriftExperiment {
 
     /** One run's curve: steps evaluated, per-group MSE at each (groups x points), and the trainer's counts. */
     public record RunResult(RunConfig config, int[] steps, double[][] groupMse, long accepted, long rejected,
-                            double seconds) {
+                            double seconds, double[] meanWeights) {
         public double[] worst() {
             double[] w = new double[steps.length];
             for (int t = 0; t < steps.length; t++) {
@@ -222,7 +222,7 @@ public final class DriftExperiment {
                     mse[gi][t] = m0[gi];
                 }
             }
-            return new RunResult(rc, at, mse, 0, 0, (System.nanoTime() - start) / 1e9);
+            return new RunResult(rc, at, mse, 0, 0, (System.nanoTime() - start) / 1e9, new double[g]);
         }
         List<TaskSpec> tasks = new ArrayList<>();
         for (Group grp : settings.groups()) {
@@ -235,6 +235,7 @@ public final class DriftExperiment {
         int perStep = (int) Math.ceil(settings.frames() / (double) settings.steps());
         int[] next = new int[g];
         int t = 0;
+        double[] meanWeights = new double[g];
         record(mse, at, t++, 0, evaluate(trainer.current()));
         for (int s = 1; s <= settings.steps(); s++) {
             offer(trainer, next, perStep);
@@ -244,7 +245,14 @@ public final class DriftExperiment {
                             + settings.batch() + ": use more frames or a smaller batch");
                 }
             }
-            trainer.step();
+            double[] a = trainer.step().weights();
+            double sum = 0;
+            for (double v : a) {
+                sum += v;
+            }
+            for (int gi = 0; gi < g; gi++) {
+                meanWeights[gi] += a[gi] / sum / settings.steps();
+            }
             if (trainer.candidateDue()) {
                 trainer.review(trainer.candidate());
             }
@@ -252,7 +260,8 @@ public final class DriftExperiment {
                 record(mse, at, t++, s, evaluate(trainer.current()));
             }
         }
-        return new RunResult(rc, at, mse, trainer.accepted(), trainer.rejected(), (System.nanoTime() - start) / 1e9);
+        return new RunResult(rc, at, mse, trainer.accepted(), trainer.rejected(), (System.nanoTime() - start) / 1e9,
+                meanWeights);
     }
 
     /** Offers up to k more frames of every group, interleaved; false when none was left. */
@@ -282,11 +291,22 @@ public final class DriftExperiment {
         for (RunConfig rc : settings.runs()) {
             RunResult r = run(rc);
             results.add(r);
-            log.accept(String.format(Locale.ROOT, "%-16s final %s worst %.5f  (accepted %d, rejected %d; %.1f s)",
-                    rc.label(), groupText(r), r.finalWorst(), r.accepted(), r.rejected(), r.seconds()));
+            log.accept(String.format(Locale.ROOT, "%-16s final %s worst %.5f  (weights %s; accepted %d, rejected %d; %.1f s)",
+                    rc.label(), groupText(r), r.finalWorst(), weightText(r), r.accepted(), r.rejected(), r.seconds()));
         }
         write(out, results);
         return results;
+    }
+
+    private String weightText(RunResult r) {
+        if (r.config().weighting().equals("none")) {
+            return "-";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int gi = 0; gi < settings.groups().size(); gi++) {
+            sb.append(gi == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.2f", r.meanWeights()[gi]));
+        }
+        return sb.toString();
     }
 
     private String groupText(RunResult r) {
@@ -305,8 +325,8 @@ public final class DriftExperiment {
             sb.append(' ').append(grp.name()).append(" MSE |");
             rule.append("---:|");
         }
-        sb.append(" worst-group MSE | worst vs none | accepted | rejected |\n");
-        rule.append("---:|---:|---:|---:|\n");
+        sb.append(" worst-group MSE | worst vs none | accepted | rejected | mean task weights (normalised) |\n");
+        rule.append("---:|---:|---:|---:|---|\n");
         sb.append(rule);
         double none = results.stream().filter(r -> r.config().weighting().equals("none"))
                 .mapToDouble(RunResult::finalWorst).findFirst().orElse(Double.NaN);
@@ -315,8 +335,8 @@ public final class DriftExperiment {
             for (int gi = 0; gi < settings.groups().size(); gi++) {
                 sb.append(String.format(Locale.ROOT, " %.5f |", r.finalMse(gi)));
             }
-            sb.append(String.format(Locale.ROOT, " %.5f | %+.2f%% | %d | %d |%n", r.finalWorst(),
-                    100 * (r.finalWorst() / none - 1), r.accepted(), r.rejected()));
+            sb.append(String.format(Locale.ROOT, " %.5f | %+.2f%% | %d | %d | %s |%n", r.finalWorst(),
+                    100 * (r.finalWorst() / none - 1), r.accepted(), r.rejected(), weightText(r)));
         }
         return sb.toString();
     }
@@ -328,7 +348,11 @@ public final class DriftExperiment {
         for (Group grp : settings.groups()) {
             csv.append(',').append(grp.name()).append("_mse");
         }
-        csv.append(",worst_mse,accepted,rejected,seconds\n");
+        csv.append(",worst_mse,accepted,rejected,seconds");
+        for (Group grp : settings.groups()) {
+            csv.append(",weight_").append(grp.name());
+        }
+        csv.append('\n');
         StringBuilder curves = new StringBuilder("config,step");
         for (Group grp : settings.groups()) {
             curves.append(',').append(grp.name()).append("_mse");
@@ -341,8 +365,12 @@ public final class DriftExperiment {
             for (int gi = 0; gi < settings.groups().size(); gi++) {
                 csv.append(',').append(String.format(Locale.ROOT, "%.6g", r.finalMse(gi)));
             }
-            csv.append(String.format(Locale.ROOT, ",%.6g,%d,%d,%.2f%n", r.finalWorst(), r.accepted(), r.rejected(),
+            csv.append(String.format(Locale.ROOT, ",%.6g,%d,%d,%.2f", r.finalWorst(), r.accepted(), r.rejected(),
                     r.seconds()));
+            for (double w : r.meanWeights()) {
+                csv.append(String.format(Locale.ROOT, ",%.4f", w));
+            }
+            csv.append('\n');
             double[] w = r.worst();
             double[] x = new double[r.steps().length];
             for (int t = 0; t < x.length; t++) {
