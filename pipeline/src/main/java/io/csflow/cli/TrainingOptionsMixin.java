@@ -21,6 +21,10 @@ public final class TrainingOptionsMixin {
             + "(default: ${DEFAULT-VALUE}).")
     String weighting = "nash-mtl";
 
+    @Option(names = "--weighting-every", description = "Recompute Nash-MTL's weights every k steps, reusing them in "
+            + "between (default: ${DEFAULT-VALUE}).")
+    int weightingEvery = 1;
+
     @Option(names = "--train-optimizer", description = "adam or sgd (default: ${DEFAULT-VALUE}).")
     String optimizer = "adam";
 
@@ -54,6 +58,6 @@ public final class TrainingOptionsMixin {
         List<TaskSpec> specs = new ArrayList<>();
         tasks.forEach((name, pattern) -> specs.add(new TaskSpec(name, pattern, capacity, TaskSpec.BufferMode.RESERVOIR)));
         return TrainingConfig.of(priorPath, new OnlineTrainer.Config(specs, weighting, optimizer, learningRate, noise,
-                maxGradNorm, batch, publishEvery, guardMargin, seed));
+                maxGradNorm, batch, publishEvery, guardMargin, seed, weightingEvery));
     }
 }

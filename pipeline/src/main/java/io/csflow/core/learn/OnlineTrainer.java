@@ -41,9 +41,17 @@ public final class OnlineTrainer {
      */
     public record Config(List<TaskSpec> tasks, String weighting, String optimizer, double learningRate,
                          double noiseScale, double maxGradNorm, int batchSize, int publishEvery,
-                         double guardMargin, long seed) implements Serializable {
+                         double guardMargin, long seed, int weightingEvery) implements Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
+
+        /** Weights recomputed at every step. */
+        public Config(List<TaskSpec> tasks, String weighting, String optimizer, double learningRate,
+                      double noiseScale, double maxGradNorm, int batchSize, int publishEvery,
+                      double guardMargin, long seed) {
+            this(tasks, weighting, optimizer, learningRate, noiseScale, maxGradNorm, batchSize, publishEvery,
+                    guardMargin, seed, 1);
+        }
 
         public Config {
             if (tasks == null || tasks.isEmpty()) {
@@ -70,6 +78,9 @@ public final class OnlineTrainer {
             }
             if (!(guardMargin >= 0) || !Double.isFinite(guardMargin)) {
                 throw new IllegalArgumentException("guard margin must be finite and >= 0, got " + guardMargin);
+            }
+            if (weightingEvery < 1) {
+                throw new IllegalArgumentException("weightingEvery must be >= 1 (1 = every step), got " + weightingEvery);
             }
         }
     }
@@ -133,7 +144,10 @@ public final class OnlineTrainer {
         for (int i = 0; i < config.tasks().size(); i++) {
             buffers.add(new TaskBuffer(config.tasks().get(i), config.seed() + 1000003L * (i + 1), cache));
         }
-        this.weighting = weighting(config.weighting());
+        this.weighting = config.weightingEvery() > 1 && "nash-mtl".equalsIgnoreCase(config.weighting())
+                // Nash-MTL's solve is the costly weighting: it may reuse its weights for k steps
+                ? new NashMtlWeighting(1e-6, 100, config.weightingEvery(), NashMtlWeighting.Fallback.PREVIOUS)
+                : weighting(config.weighting());
         this.baseOptimizer = optimizer(config.optimizer(), config.learningRate());
         this.optimizer = new AntiPgd(baseOptimizer, config.noiseScale(), config.seed());
         this.guard = new Guard(Collections.unmodifiableList(buffers), loss, config.guardMargin());
