@@ -43,6 +43,10 @@ public final class TrainingOptionsMixin {
     @Option(names = "--task-capacity", description = "Examples kept per task (default: ${DEFAULT-VALUE}).")
     int capacity = 256;
 
+    @Option(names = "--task-buffer", description = "How a task keeps its recent examples: RESERVOIR (a uniform sample "
+            + "of all seen) or WINDOW (the latest) (default: ${DEFAULT-VALUE}).")
+    TaskSpec.BufferMode bufferMode = TaskSpec.BufferMode.RESERVOIR;
+
     @Option(names = "--publish-every", description = "Steps between candidate versions (default: ${DEFAULT-VALUE}).")
     int publishEvery = 50;
 
@@ -56,7 +60,7 @@ public final class TrainingOptionsMixin {
             return null;
         }
         List<TaskSpec> specs = new ArrayList<>();
-        tasks.forEach((name, pattern) -> specs.add(new TaskSpec(name, pattern, capacity, TaskSpec.BufferMode.RESERVOIR)));
+        tasks.forEach((name, pattern) -> specs.add(new TaskSpec(name, pattern, capacity, bufferMode)));
         return TrainingConfig.of(priorPath, new OnlineTrainer.Config(specs, weighting, optimizer, learningRate, noise,
                 maxGradNorm, batch, publishEvery, guardMargin, seed, weightingEvery));
     }
