@@ -23,6 +23,35 @@ public final class Batches {
         out.assign(Nd4j.create(data, new long[]{rows, cols}, 'c'));
     }
 
+    /**
+     * Row by row, out[r][i] = factor * in[r][index[i]]: the kept pixels or coefficients of a batch.
+     *
+     * @param in row-major B x width
+     * @return row-major B x index.length
+     */
+    static float[] gather(float[] in, int rows, int width, int[] index, float factor) {
+        int k = index.length;
+        float[] out = new float[rows * k];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < k; i++) {
+                out[r * k + i] = factor * in[r * width + index[i]];
+            }
+        }
+        return out;
+    }
+
+    /** The adjoint of {@link #gather}: out[r][index[i]] = factor * in[r][i], zeros elsewhere (B x width). */
+    static float[] scatter(float[] in, int rows, int width, int[] index, float factor) {
+        int k = index.length;
+        float[] out = new float[rows * width];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < k; i++) {
+                out[r * width + index[i]] = factor * in[r * k + i];
+            }
+        }
+        return out;
+    }
+
     /** Throws unless x is B x n and out is B x m, naming the operator and both shapes. */
     static void checkShapes(OperatorSpec spec, INDArray in, long inCols, INDArray out, long outCols, String op) {
         if (in.rank() != 2 || in.columns() != inCols || out.rank() != 2 || out.columns() != outCols

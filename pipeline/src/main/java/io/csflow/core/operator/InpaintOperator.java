@@ -37,32 +37,14 @@ final class InpaintOperator implements MeasurementOperator {
     @Override
     public void forward(INDArray x, INDArray out) {
         Batches.checkShapes(spec, x, spec.n(), out, spec.m(), "forward");
-        int n = spec.n();
-        int m = spec.m();
         int b = (int) x.rows();
-        float[] src = Batches.toFloats(x);
-        float[] dst = new float[b * m];
-        for (int r = 0; r < b; r++) {
-            for (int i = 0; i < m; i++) {
-                dst[r * m + i] = scale * src[r * n + pixels[i]];
-            }
-        }
-        Batches.assign(out, dst, b, m);
+        Batches.assign(out, Batches.gather(Batches.toFloats(x), b, spec.n(), pixels, scale), b, spec.m());
     }
 
     @Override
     public void adjoint(INDArray r, INDArray out) {
         Batches.checkShapes(spec, r, spec.m(), out, spec.n(), "adjoint");
-        int n = spec.n();
-        int m = spec.m();
         int b = (int) r.rows();
-        float[] src = Batches.toFloats(r);
-        float[] dst = new float[b * n];
-        for (int row = 0; row < b; row++) {
-            for (int i = 0; i < m; i++) {
-                dst[row * n + pixels[i]] = scale * src[row * m + i];
-            }
-        }
-        Batches.assign(out, dst, b, n);
+        Batches.assign(out, Batches.scatter(Batches.toFloats(r), b, spec.n(), pixels, scale), b, spec.n());
     }
 }

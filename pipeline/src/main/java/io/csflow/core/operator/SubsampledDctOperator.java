@@ -1,6 +1,7 @@
 package io.csflow.core.operator;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * m rows of the orthonormal 2-D DCT-II of a sqrt(n) x sqrt(n) image, scaled by sqrt(n) so that entries
@@ -57,33 +58,16 @@ final class SubsampledDctOperator implements MeasurementOperator {
     @Override
     public void forward(INDArray x, INDArray out) {
         Batches.checkShapes(spec, x, spec.n(), out, spec.m(), "forward");
-        int n = spec.n();
-        int m = spec.m();
         int b = (int) x.rows();
         float[] coeffs = Batches.toFloats(dct.analyze(x, scale));
-        float[] dst = new float[b * m];
-        for (int r = 0; r < b; r++) {
-            for (int i = 0; i < m; i++) {
-                dst[r * m + i] = coeffs[r * n + columns[i]];
-            }
-        }
-        Batches.assign(out, dst, b, m);
+        Batches.assign(out, Batches.gather(coeffs, b, spec.n(), columns, 1f), b, spec.m());
     }
 
     @Override
     public void adjoint(INDArray r, INDArray out) {
         Batches.checkShapes(spec, r, spec.m(), out, spec.n(), "adjoint");
-        int n = spec.n();
-        int m = spec.m();
         int b = (int) r.rows();
-        float[] src = Batches.toFloats(r);
-        float[] coeffs = new float[b * n];
-        for (int row = 0; row < b; row++) {
-            for (int i = 0; i < m; i++) {
-                coeffs[row * n + columns[i]] = src[row * m + i];
-            }
-        }
-        INDArray scattered = org.nd4j.linalg.factory.Nd4j.create(coeffs, new long[]{b, n}, 'c');
-        out.assign(dct.synthesize(scattered, scale));
+        float[] coeffs = Batches.scatter(Batches.toFloats(r), b, spec.n(), columns, 1f);
+        out.assign(dct.synthesize(Nd4j.create(coeffs, new long[]{b, spec.n()}, 'c'), scale));
     }
 }
