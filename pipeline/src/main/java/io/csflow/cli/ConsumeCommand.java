@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,6 +36,9 @@ final class ConsumeCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", defaultValue = "localhost:9092",
             description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
     String bootstrapServers;
+
+    @Mixin
+    KafkaClientOptionsMixin kafka = new KafkaClientOptionsMixin();
 
     @Option(names = "--topic", defaultValue = Topics.DEFAULT_RECONSTRUCTIONS,
             description = "Topic to read (default: ${DEFAULT-VALUE}).")
@@ -82,6 +86,7 @@ final class ConsumeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--count must be >= 0 (0 = no limit), got " + count);
         }
         try (ReconstructionConsumer consumer = ReconstructionConsumer.builder().bootstrapServers(bootstrapServers)
+                .kafkaProperties(kafka.properties())
                 .topic(topic).groupId(groupId).autoOffsetReset(offsetReset).outDir(out).pngEvery(pngEvery)
                 .reports(line -> {
                     pw.println(line);

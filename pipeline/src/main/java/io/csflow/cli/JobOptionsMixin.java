@@ -2,11 +2,10 @@ package io.csflow.cli;
 
 import io.csflow.stream.JobConfig;
 import io.csflow.stream.Topics;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** The streaming job's settings as command-line options (see README, "Configuration"). */
 public final class JobOptionsMixin {
@@ -47,9 +46,9 @@ public final class JobOptionsMixin {
     @Option(names = "--max-m", description = "Records with more measurements go to the dead letters.")
     int maxM = D.maxM();
 
-    @Option(names = "--kafka-property", description = "Extra Kafka client property for every client of the job, "
-            + "e.g. security.protocol=SSL (repeatable).")
-    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+    /** Every Kafka client of the job (sources, sinks, the models reader) takes these. */
+    @Mixin
+    KafkaClientOptionsMixin kafka = new KafkaClientOptionsMixin();
 
     /** Small batches and frequent checkpoints, so a short demo shows results within seconds. */
     public static JobOptionsMixin demo() {
@@ -88,7 +87,7 @@ public final class JobOptionsMixin {
                 .groupId(groupId)
                 .expectedN(expectedN)
                 .maxM(maxM)
-                .kafkaProperties(Map.copyOf(kafkaProperties));
+                .kafkaProperties(kafka.properties().asMap());
         if (checkpointDir != null) {
             b.checkpointDir(checkpointDir);
         }

@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
+            CreateTopicsCommand.class,
             DriftCommand.class,
             // ---- (end of subcommands) ----
             CommandLine.HelpCommand.class,

@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -48,6 +49,9 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", defaultValue = "localhost:9092",
             description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
     String bootstrapServers;
+
+    @Mixin
+    KafkaClientOptionsMixin kafka = new KafkaClientOptionsMixin();
 
     @Option(names = "--topic", defaultValue = Topics.DEFAULT_MEASUREMENTS,
             description = "Topic to send to (default: ${DEFAULT-VALUE}).")
@@ -98,7 +102,8 @@ final class ProduceCommand implements Callable<Integer> {
         }
         FashionMnist.Dataset test = dataDir != null ? FashionMnist.load(dataDir, FashionMnist.Split.TEST)
                 : FashionMnist.load(FashionMnist.Split.TEST);
-        try (SensorSimulator sim = SensorSimulator.builder().bootstrapServers(bootstrapServers).topic(topic)
+        try (SensorSimulator sim = SensorSimulator.builder().bootstrapServers(bootstrapServers)
+                .kafkaProperties(kafka.properties()).topic(topic)
                 .profiles(parsed).images(test).startImage(startImage).seed(seed).batchSize(batch).build()) {
             out.printf("sending to %s on %s from %d sensors:%n", topic, bootstrapServers, sim.sensorIds().size());
             sim.operators().forEach((id, op) -> out.printf("  %-24s %s%n", id, op));

@@ -51,7 +51,13 @@ public record JobConfig(
         require(maxM > 0, "maxM must be positive, got " + maxM);
         require(maxN > 0, "maxN must be positive, got " + maxN);
         require(expectedN > 0 && expectedN <= maxN, "expectedN must be in 1.." + maxN + " (maxN), got " + expectedN);
-        kafkaProperties = Map.copyOf(kafkaProperties == null ? Map.of() : kafkaProperties);
+        // checked here (reserved keys are rejected) so a bad property fails at submission, not in a task
+        kafkaProperties = Map.copyOf(KafkaClientProperties.of(kafkaProperties).checked().asMap());
+    }
+
+    /** The pass-through Kafka properties every client of the job takes (see {@link KafkaClientProperties}). */
+    public KafkaClientProperties kafkaClients() {
+        return KafkaClientProperties.of(kafkaProperties);
     }
 
     public static Builder builder() {

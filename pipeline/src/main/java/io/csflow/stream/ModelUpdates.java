@@ -87,12 +87,13 @@ public final class ModelUpdates implements Serializable {
     public VaePrior newestOnTopic(String bootstrapServers, String topic, Map<String, String> kafkaProperties,
                                   long currentVersion, Duration timeout,
                                   java.util.function.BiConsumer<Long, String> rejected) {
-        Map<String, Object> props = new HashMap<>(kafkaProperties);
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, Object> own = new HashMap<>();
+        own.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        own.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        own.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Map<String, Object> props = KafkaClientProperties.of(kafkaProperties).clientConfig("models-reader", own);
+        // after the pass-through: a reader without a group that must never commit
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         long deadline = System.nanoTime() + timeout.toNanos();
         VaePrior best = null;
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),

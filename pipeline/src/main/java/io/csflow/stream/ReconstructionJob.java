@@ -30,6 +30,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -137,10 +138,10 @@ public final class ReconstructionJob {
                 .setGroupId(config.groupId())
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(config.startFromEarliest()
                         ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST))
-                .setDeserializer(new RawRecordDeserializer())
-                // honour transactional producers upstream (e.g. a Flink-based simulator)
-                .setProperty("isolation.level", "read_committed");
-        config.kafkaProperties().forEach(builder::setProperty);
+                .setDeserializer(new RawRecordDeserializer());
+        // honour transactional producers upstream (e.g. a Flink-based simulator)
+        config.kafkaClients().applyTo("kafka-measurements-source", Map.of("isolation.level", "read_committed"),
+                builder::setProperty);
         return builder.build();
     }
 
@@ -156,9 +157,9 @@ public final class ReconstructionJob {
                 .setTopicPattern(Pattern.compile(Pattern.quote(config.topics().models())))
                 .setGroupId(config.groupId() + "-models")
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new RawValueDeserializer())
-                .setProperty("isolation.level", "read_committed");
-        config.kafkaProperties().forEach(builder::setProperty);
+                .setDeserializer(new RawValueDeserializer());
+        config.kafkaClients().applyTo("kafka-models-source", Map.of("isolation.level", "read_committed"),
+                builder::setProperty);
         // after the caller's properties: this source never commits, so it never depends on group offsets
         builder.setProperty("commit.offsets.on.checkpoint", "false");
         builder.setProperty("enable.auto.commit", "false");
@@ -173,10 +174,11 @@ public final class ReconstructionJob {
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 // each sink needs its own prefix, or the two sinks fence each other's transactions
-                .setTransactionalIdPrefix(config.transactionalIdPrefix() + "-" + suffix)
-                // the connector's default (1 h) exceeds the broker's transaction.max.timeout.ms (15 min)
-                .setProperty("transaction.timeout.ms", Long.toString(config.transactionTimeout().toMillis()));
-        config.kafkaProperties().forEach(builder::setProperty);
+                .setTransactionalIdPrefix(config.transactionalIdPrefix() + "-" + suffix);
+        // the connector's default (1 h) exceeds the broker's transaction.max.timeout.ms (15 min)
+        config.kafkaClients().applyTo("kafka-sink-" + suffix,
+                Map.of("transaction.timeout.ms", Long.toString(config.transactionTimeout().toMillis())),
+                builder::setProperty);
         return builder.build();
     }
 

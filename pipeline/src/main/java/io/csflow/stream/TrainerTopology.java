@@ -17,6 +17,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * The online-training branch of {@link ReconstructionJob}: validated measurements + reconstructions -> pair by
@@ -79,11 +80,11 @@ public final class TrainerTopology {
                 .setRecordSerializer(modelsSerializer(config.topics().models()))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 // its own prefix, or it fences the other sinks' transactions
-                .setTransactionalIdPrefix(config.transactionalIdPrefix() + "-models")
-                .setProperty("transaction.timeout.ms", Long.toString(config.transactionTimeout().toMillis()))
+                .setTransactionalIdPrefix(config.transactionalIdPrefix() + "-models");
+        config.kafkaClients().applyTo("kafka-models-sink", Map.of(
+                "transaction.timeout.ms", Long.toString(config.transactionTimeout().toMillis()),
                 // a snapshot holds the whole prior (~5 MB for the shipped one), over the 1 MB default
-                .setProperty("max.request.size", Integer.toString(config.training().maxModelBytes()));
-        config.kafkaProperties().forEach(builder::setProperty);
+                "max.request.size", Integer.toString(config.training().maxModelBytes())), builder::setProperty);
         return builder.build();
     }
 }

@@ -3,6 +3,7 @@ package io.csflow.tools;
 import io.csflow.avro.Reconstruction;
 import io.csflow.io.ImageGrids;
 import io.csflow.io.ImageGrids.Scaling;
+import io.csflow.stream.KafkaClientProperties;
 import io.csflow.stream.Topics;
 import io.csflow.stream.wire.AvroWire;
 import io.csflow.stream.wire.WireException;
@@ -82,7 +83,8 @@ public final class ReconstructionConsumer implements AutoCloseable {
         this.pngScale = b.pngScale;
         this.reportInterval = b.reportInterval;
         this.reports = b.reports;
-        this.consumer = new KafkaConsumer<>(consumerConfig(b.bootstrapServers, b.groupId, b.autoOffsetReset),
+        this.consumer = new KafkaConsumer<>(consumerConfig(b.bootstrapServers, b.groupId, b.autoOffsetReset,
+                b.kafkaProperties),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -92,6 +94,12 @@ public final class ReconstructionConsumer implements AutoCloseable {
 
     /** The consumer settings: read_committed, the given group and offset reset, offsets committed by the run. */
     public static Map<String, Object> consumerConfig(String bootstrapServers, String groupId, String autoOffsetReset) {
+        return consumerConfig(bootstrapServers, groupId, autoOffsetReset, KafkaClientProperties.none());
+    }
+
+    /** The consumer settings with the pass-through properties on top. */
+    public static Map<String, Object> consumerConfig(String bootstrapServers, String groupId, String autoOffsetReset,
+                                                     KafkaClientProperties extra) {
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         cfg.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -99,7 +107,7 @@ public final class ReconstructionConsumer implements AutoCloseable {
         cfg.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, autoOffsetReset);
         cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         cfg.put(ConsumerConfig.CLIENT_ID_CONFIG, "csflow-consume");
-        return cfg;
+        return extra.clientConfig("consume", cfg);
     }
 
     /** Ends the current run soon; safe from any thread (e.g. a shutdown hook). */
@@ -412,6 +420,7 @@ public final class ReconstructionConsumer implements AutoCloseable {
     /** Options of a consumer; only the bootstrap servers are required. */
     public static final class Builder {
         private String bootstrapServers;
+        private KafkaClientProperties kafkaProperties = KafkaClientProperties.none();
         private String topic = Topics.DEFAULT_RECONSTRUCTIONS;
         private String groupId = DEFAULT_GROUP_ID;
         private String autoOffsetReset = "earliest";
@@ -426,6 +435,12 @@ public final class ReconstructionConsumer implements AutoCloseable {
 
         public Builder bootstrapServers(String servers) {
             this.bootstrapServers = servers;
+            return this;
+        }
+
+        /** Extra consumer settings (TLS, SASL, ...). */
+        public Builder kafkaProperties(KafkaClientProperties extra) {
+            this.kafkaProperties = extra == null ? KafkaClientProperties.none() : extra;
             return this;
         }
 

@@ -7,6 +7,7 @@ import io.csflow.core.operator.OperatorCache;
 import io.csflow.core.operator.OperatorSpec;
 import io.csflow.data.FashionMnist;
 import io.csflow.data.FashionMnist.Dataset;
+import io.csflow.stream.KafkaClientProperties;
 import io.csflow.stream.Topics;
 import io.csflow.stream.wire.AvroWire;
 import java.io.IOException;
@@ -116,7 +117,7 @@ public final class SensorSimulator implements AutoCloseable {
             this.producer = b.producer;
             this.ownsProducer = false;
         } else {
-            this.producer = createProducer(b.bootstrapServers);
+            this.producer = createProducer(b.bootstrapServers, b.kafkaProperties);
             this.ownsProducer = true;
         }
     }
@@ -127,20 +128,25 @@ public final class SensorSimulator implements AutoCloseable {
 
     /** The producer settings used when the simulator makes its own producer. */
     public static Map<String, Object> producerConfig(String bootstrapServers) {
+        return producerConfig(bootstrapServers, KafkaClientProperties.none());
+    }
+
+    /** The simulator's own producer settings with the pass-through properties on top. */
+    public static Map<String, Object> producerConfig(String bootstrapServers, KafkaClientProperties extra) {
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         cfg.put(ProducerConfig.ACKS_CONFIG, "all");
         cfg.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         cfg.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         cfg.put(ProducerConfig.CLIENT_ID_CONFIG, "csflow-produce");
-        return cfg;
+        return extra.clientConfig("produce", cfg);
     }
 
-    private static Producer<byte[], byte[]> createProducer(String bootstrapServers) {
+    private static Producer<byte[], byte[]> createProducer(String bootstrapServers, KafkaClientProperties extra) {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("no Kafka to send to: give bootstrap servers (host:port) or a producer");
         }
-        return new KafkaProducer<>(producerConfig(bootstrapServers), new ByteArraySerializer(),
+        return new KafkaProducer<>(producerConfig(bootstrapServers, extra), new ByteArraySerializer(),
                 new ByteArraySerializer());
     }
 
@@ -416,6 +422,7 @@ public final class SensorSimulator implements AutoCloseable {
     public static final class Builder {
         private Producer<byte[], byte[]> producer;
         private String bootstrapServers;
+        private KafkaClientProperties kafkaProperties = KafkaClientProperties.none();
         private String topic = Topics.DEFAULT_MEASUREMENTS;
         private final List<ProfileSpec> profiles = new ArrayList<>();
         private Dataset images;
@@ -436,6 +443,12 @@ public final class SensorSimulator implements AutoCloseable {
         /** Makes its own producer (acks=all, idempotent) for these servers, closed by {@link #close()}. */
         public Builder bootstrapServers(String servers) {
             this.bootstrapServers = servers;
+            return this;
+        }
+
+        /** Extra settings (TLS, SASL, ...) of the producer made from the bootstrap servers. */
+        public Builder kafkaProperties(KafkaClientProperties extra) {
+            this.kafkaProperties = extra == null ? KafkaClientProperties.none() : extra;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.csflow.stream.kafka;
 
+import io.csflow.stream.KafkaClientProperties;
 import io.csflow.stream.Topics;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -12,7 +13,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
@@ -26,7 +26,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -48,16 +47,35 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Path logDir;
     private final int brokerPort;
     private final KafkaRaftServer server;
+    private final KafkaClientProperties clientProperties;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(Path logDir, int brokerPort, KafkaRaftServer server) {
+    private EmbeddedKafkaBroker(Path logDir, int brokerPort, KafkaRaftServer server,
+                                KafkaClientProperties clientProperties) {
         this.logDir = logDir;
         this.brokerPort = brokerPort;
         this.server = server;
+        this.clientProperties = clientProperties;
     }
 
     /** Formats a fresh log dir and starts the broker; returns once an Admin client can see the cluster. */
     public static EmbeddedKafkaBroker start() {
+        return start(null, null);
+    }
+
+    /**
+     * A broker whose client listener ({@link #bootstrapServers()}) takes only SASL_PLAINTEXT connections of the
+     * PLAIN mechanism for {@code user} / {@code password}, so a test can show that security settings reach a
+     * client: one without them cannot talk to it. {@link #clientProperties()} are the settings a client needs.
+     */
+    public static EmbeddedKafkaBroker startWithSaslPlain(String user, String password) {
+        if (user == null || !user.matches("[a-zA-Z0-9._-]+") || password == null || password.contains("\"")) {
+            throw new IllegalArgumentException("SASL user must be [a-zA-Z0-9._-]+ and the password free of quotes");
+        }
+        return start(user, password);
+    }
+
+    private static EmbeddedKafkaBroker start(String saslUser, String saslPassword) {
         Path dir;
         try {
             dir = Files.createTempDirectory("csflow-kafka-");
@@ -68,10 +86,31 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             int brokerPort = freePort();
             int controllerPort = freePort();
             Properties props = brokerProperties(dir, brokerPort, controllerPort);
+            KafkaClientProperties clients = KafkaClientProperties.none();
+            if (saslUser != null) {
+                // clients on their own SASL listener; broker-internal traffic stays on a PLAINTEXT one
+                int internalPort = freePort();
+                props.put("listeners", "INTERNAL://" + HOST + ":" + internalPort + ",CONTROLLER://" + HOST + ":"
+                        + controllerPort + ",CLIENT://" + HOST + ":" + brokerPort);
+                props.put("advertised.listeners", "INTERNAL://" + HOST + ":" + internalPort + ",CLIENT://" + HOST
+                        + ":" + brokerPort);
+                props.put("inter.broker.listener.name", "INTERNAL");
+                props.put("listener.security.protocol.map",
+                        "INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,CLIENT:SASL_PLAINTEXT");
+                props.put("sasl.enabled.mechanisms", "PLAIN");
+                props.put("listener.name.client.plain.sasl.jaas.config",
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + saslUser + "=\""
+                                + saslPassword + "\";");
+                clients = KafkaClientProperties.of(Map.of(
+                        "security.protocol", "SASL_PLAINTEXT",
+                        "sasl.mechanism", "PLAIN",
+                        "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                                + "username=\"" + saslUser + "\" password=\"" + saslPassword + "\";"));
+            }
             format(dir, props);
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, brokerPort, server);
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, brokerPort, server, clients);
             broker.awaitReady();
             return broker;
         } catch (Exception e) {
@@ -84,24 +123,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return HOST + ":" + brokerPort;
     }
 
+    /** The security settings a client of {@link #bootstrapServers()} needs (none for a PLAINTEXT broker). */
+    public KafkaClientProperties clientProperties() {
+        return clientProperties;
+    }
+
     public Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+        return Admin.create(clientProperties.clientConfig("embedded-broker-admin",
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers())));
     }
 
     /** Largest model snapshot the models topic takes (producers need max.request.size at least this). */
-    public static final int MAX_MODEL_BYTES = 32 * 1024 * 1024;
+    public static final int MAX_MODEL_BYTES = TopicLayout.MAX_MODEL_BYTES;
 
-    /** Creates the four csflow topics; the models topic is compacted so it keeps the latest snapshot per key. */
+    /** Creates the four csflow topics as {@link TopicLayout} lays them out. */
     public void createTopics(Topics topics, int partitions) {
-        List<NewTopic> all = new ArrayList<>();
-        all.add(new NewTopic(topics.measurements(), partitions, (short) 1));
-        all.add(new NewTopic(topics.reconstructions(), partitions, (short) 1));
-        all.add(new NewTopic(topics.deadLetters(), partitions, (short) 1));
-        all.add(new NewTopic(topics.models(), 1, (short) 1).configs(
-                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                        // a snapshot of the shipped VAE is ~5 MB, over the 1 MB default
-                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_MODEL_BYTES))));
-        createTopics(all);
+        createTopics(TopicLayout.newTopics(topics, partitions, (short) 1));
     }
 
     public void createTopics(List<NewTopic> topics) {
