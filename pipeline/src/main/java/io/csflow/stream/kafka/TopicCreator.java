@@ -26,6 +26,14 @@ public final class TopicCreator {
     private TopicCreator() {
     }
 
+    /** The usual causes: the broker is not up yet, or the client speaks another protocol than its listener. */
+    private static IllegalStateException noAnswer(String bootstrapServers, Duration timeout, String topic,
+                                                  Throwable cause) {
+        return new IllegalStateException("no answer from Kafka at " + bootstrapServers + " within "
+                + timeout.toSeconds() + " s while creating " + topic + ": is the broker up, and do the security "
+                + "settings (--kafka-property/--kafka-properties) match its listener?", cause);
+    }
+
     /** Per topic name, whether it was created or was there already; throws on any other failure. */
     public static Map<String, Outcome> create(String bootstrapServers, KafkaClientProperties extra,
                                               List<NewTopic> topics, Duration timeout) {
@@ -40,15 +48,16 @@ public final class TopicCreator {
                     result.values().get(t.name()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                     outcomes.put(t.name(), Outcome.CREATED);
                 } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
+                    if (e.getCause() instanceof TopicExistsException) {
+                        outcomes.put(t.name(), Outcome.EXISTS);
+                    } else if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                        throw noAnswer(bootstrapServers, timeout, t.name(), e.getCause());
+                    } else {
                         throw new IllegalStateException("cannot create topic " + t.name() + " on " + bootstrapServers
                                 + ": " + e.getCause(), e.getCause());
                     }
-                    outcomes.put(t.name(), Outcome.EXISTS);
                 } catch (TimeoutException e) {
-                    throw new IllegalStateException("no answer from Kafka at " + bootstrapServers + " within "
-                            + timeout + " while creating " + t.name() + ": is the broker up, and do the security "
-                            + "settings (--kafka-property/--kafka-properties) match its listener?", e);
+                    throw noAnswer(bootstrapServers, timeout, t.name(), e);
                 }
             }
         } catch (InterruptedException e) {
