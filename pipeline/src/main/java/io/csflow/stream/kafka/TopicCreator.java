@@ -39,7 +39,9 @@ public final class TopicCreator {
                                               List<NewTopic> topics, Duration timeout) {
         Map<String, Object> own = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.CLIENT_ID_CONFIG, "csflow-create-topics",
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+                // Kafka requires request.timeout.ms <= default.api.timeout.ms
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
         try (Admin admin = Admin.create(extra.clientConfig("create-topics", own))) {
             CreateTopicsResult result = admin.createTopics(topics);
