@@ -5,6 +5,7 @@ import io.csflow.avro.Reconstruction;
 import io.csflow.core.nn.NativeThreads;
 import io.csflow.core.prior.VaePrior;
 import io.csflow.stream.BatchReconstructionService;
+import io.csflow.stream.BatchSummary;
 import io.csflow.stream.ModelUpdates;
 import io.csflow.stream.ReconstructionServiceFactory;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -13,9 +14,6 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Histogram;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -72,10 +70,7 @@ public final class ReconstructFunction extends BroadcastProcessFunction<List<Mea
     private transient VaePrior pending;
     /** A version whose rebuild failed: not retried at every batch. */
     private transient long failedVersion;
-    private transient Counter reconstructions;
-    private transient Counter modelsAccepted;
-    private transient Counter modelsRejected;
-    private transient Histogram batchMillis;
+    private transient ReconstructionMetrics metrics;
 
     public ReconstructFunction(ReconstructionServiceFactory factory, ModelUpdates updates, ModelSource modelSource) {
         if (factory == null || updates == null) {
@@ -90,8 +85,8 @@ public final class ReconstructFunction extends BroadcastProcessFunction<List<Mea
     public void open(OpenContext context) throws Exception {
         // every parallel instance on this machine solves at once: give each its share of the cores
         int threads = NativeThreads.shareCores(getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
-        var metrics = getRuntimeContext().getMetricGroup();
-        metrics.gauge("nativeThreads", () -> threads);
+        metrics = new ReconstructionMetrics(getRuntimeContext().getMetricGroup(),
+                () -> service == null ? -1L : service.modelVersion(), threads);
         service = factory.create();
         factoryVersion = service.modelVersion();
         loadedVersion = factoryVersion;
@@ -99,11 +94,6 @@ public final class ReconstructFunction extends BroadcastProcessFunction<List<Mea
         if (modelSource != null && factory.swapsPriors()) {
             bootstrapFromTopic();
         }
-        reconstructions = metrics.counter("reconstructions");
-        modelsAccepted = metrics.counter("modelsAccepted");
-        modelsRejected = metrics.counter("modelsRejected");
-        metrics.gauge("modelVersion", () -> service == null ? -1L : service.modelVersion());
-        batchMillis = metrics.histogram("batchReconstructMillis", new DescriptiveStatisticsHistogram(500));
     }
 
     private void bootstrapFromTopic() {
@@ -134,11 +124,11 @@ public final class ReconstructFunction extends BroadcastProcessFunction<List<Mea
         // a throw here fails the task: Flink restarts from the last checkpoint and the batch is redone;
         // validation has already removed records that are bad on their own
         List<Reconstruction> results = service.reconstruct(batch);
-        batchMillis.update((System.nanoTime() - start) / 1_000_000);
+        long solverMillis = (System.nanoTime() - start) / 1_000_000;
         for (Reconstruction r : results) {
             out.collect(r);
         }
-        reconstructions.inc(results.size());
+        metrics.batchSolved(BatchSummary.of(results, solverMillis, service.modelVersion()));
     }
 
     private void maybeSwap(Tuple2<Long, byte[]> current) {
@@ -182,20 +172,20 @@ public final class ReconstructFunction extends BroadcastProcessFunction<List<Mea
             VaePrior prior = updates.validate(value, floor);
             state.put(CURRENT, Tuple2.of(prior.version(), value));
             pending = prior;
-            modelsAccepted.inc();
+            metrics.modelAccepted();
             LOG.info("model version {} accepted (was {})", prior.version(), floor);
         } catch (ModelUpdates.Rejected e) {
-            modelsRejected.inc();
+            metrics.modelRejected();
             LOG.warn("model snapshot rejected: {}", e.getMessage());
         }
     }
 
     long modelsAcceptedCount() {
-        return modelsAccepted.getCount();
+        return metrics.modelsAcceptedCount();
     }
 
     long modelsRejectedCount() {
-        return modelsRejected.getCount();
+        return metrics.modelsRejectedCount();
     }
 
     /** The version of the prior the reconstructor uses now. */

@@ -34,7 +34,8 @@ public final class ValidateFunction extends ProcessFunction<RawRecord, Measureme
 
     @Override
     public void open(OpenContext context) {
-        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        // same group as the reconstruct operator's metrics (ReconstructionMetrics.GROUP)
+        MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup(ReconstructionMetrics.GROUP);
         valid = metrics.counter("validMeasurements");
         deadLetters = metrics.counter("deadLetters");
         byCause = new EnumMap<>(Rejection.Cause.class);
