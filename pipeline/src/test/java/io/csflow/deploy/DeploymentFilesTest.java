@@ -110,7 +110,7 @@ class DeploymentFilesTest {
     @Test
     void flinkContainersOverrideOnlyHostNamesAndPortsMatchTheConfiguration() throws IOException {
         Configuration c = imageConfiguration();
-        for (String role : List.of("jobmanager", "taskmanager")) {
+        for (String role : List.of("jobmanager", "taskmanager", "submit")) {
             Map<String, String> env = environment(service(role));
             Set<String> keys = flatKeys(env.get("FLINK_PROPERTIES"));
             assertEquals(Set.of("jobmanager.rpc.address", "rest.address"), keys, role);
