@@ -1,6 +1,7 @@
 package io.csflow.cli;
 
 import io.csflow.data.FashionMnist;
+import io.csflow.stream.KafkaClientProperties;
 import io.csflow.stream.Topics;
 import io.csflow.tools.ProfileSpec;
 import io.csflow.tools.SensorSimulator;
@@ -94,6 +95,7 @@ final class ProduceCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         List<ProfileSpec> parsed = profiles.stream().map(ProfileSpec::parse).toList();
+        KafkaClientProperties kafkaProperties = kafka.properties(); // a typo fails before the data set loads
         if (limit != null && limit.count != null && limit.count <= 0) {
             throw new IllegalArgumentException("--count must be positive, got " + limit.count);
         }
@@ -103,7 +105,7 @@ final class ProduceCommand implements Callable<Integer> {
         FashionMnist.Dataset test = dataDir != null ? FashionMnist.load(dataDir, FashionMnist.Split.TEST)
                 : FashionMnist.load(FashionMnist.Split.TEST);
         try (SensorSimulator sim = SensorSimulator.builder().bootstrapServers(bootstrapServers)
-                .kafkaProperties(kafka.properties()).topic(topic)
+                .kafkaProperties(kafkaProperties).topic(topic)
                 .profiles(parsed).images(test).startImage(startImage).seed(seed).batchSize(batch).build()) {
             out.printf("sending to %s on %s from %d sensors:%n", topic, bootstrapServers, sim.sensorIds().size());
             sim.operators().forEach((id, op) -> out.printf("  %-24s %s%n", id, op));
