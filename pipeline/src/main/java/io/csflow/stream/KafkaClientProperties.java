@@ -53,7 +53,7 @@ public final class KafkaClientProperties implements Serializable {
 
     /** Matches keys whose values are secrets: passwords, JAAS configurations, PEM private keys, tokens. */
     private static final Pattern SECRET_KEY = Pattern.compile(
-            "(?i).*(password|secret|jaas\\.config|credential|token|\\.key|private).*");
+            "(?i).*(password|secret|jaas\\.config|credential|token|private).*|.*\\.key");
     static final String MASK = "[hidden]";
 
     private static final KafkaClientProperties NONE = new KafkaClientProperties(Map.of());

@@ -104,10 +104,11 @@ class KafkaClientPropertiesTest {
         KafkaClientProperties p = KafkaClientProperties.fromCommandLine(null, List.of(
                 "security.protocol=SASL_SSL", "sasl.mechanism=PLAIN", "sasl.jaas.config=" + JAAS,
                 "ssl.truststore.password=changeit", "ssl.keystore.key=-----BEGIN PRIVATE KEY-----abc",
-                "ssl.truststore.location=/etc/ts.jks"));
+                "ssl.truststore.location=/etc/ts.jks", "ssl.keystore.location=/etc/ks.jks"));
         String s = p.toString();
         assertEquals("{security.protocol=SASL_SSL, sasl.mechanism=PLAIN, sasl.jaas.config=[hidden], "
-                + "ssl.truststore.password=[hidden], ssl.keystore.key=[hidden], ssl.truststore.location=/etc/ts.jks}", s);
+                + "ssl.truststore.password=[hidden], ssl.keystore.key=[hidden], ssl.truststore.location=/etc/ts.jks, "
+                + "ssl.keystore.location=/etc/ks.jks}", s);
     }
 
     @Test
