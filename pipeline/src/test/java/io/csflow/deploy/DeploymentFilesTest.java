@@ -6,6 +6,11 @@ import io.csflow.stream.kafka.TopicLayout;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
+import org.apache.flink.runtime.util.bash.FlinkConfigLoader;
+import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.snakeyaml.engine.v2.api.Load;
@@ -23,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,6 +64,47 @@ class DeploymentFilesTest {
         Set<String> added = new TreeSet<>(flatKeys(read("docker/flink-container.yaml")));
         added.retainAll(flatKeys(read("ops/conf/flink/config.yaml")));
         assertEquals(Set.of(), added, "docker/flink-container.yaml must not override ops/conf/flink/config.yaml");
+    }
+
+    @Test
+    void theEntryPointsRewriteKeepsEveryKey() throws Exception {
+        // the image's entry point rewrites config.yaml with Flink's own loader on every start (config-parser-utils.sh
+        // -> BashJavaUtils UPDATE_AND_GET_FLINK_CONFIGURATION), adding the FLINK_PROPERTIES keys
+        Configuration before = imageConfiguration();
+        Path conf = tmp.resolve("conf");
+        List<String> lines = FlinkConfigLoader.loadAndModifyConfiguration(new String[] {"--configDir", conf.toString(),
+                "-Djobmanager.rpc.address=jobmanager", "-Drest.address=jobmanager", "-Dblob.server.port=6124"});
+        Path rewritten = tmp.resolve("rewritten");
+        Files.createDirectories(rewritten);
+        Files.write(rewritten.resolve("config.yaml"), lines);
+        Map<String, String> after = new TreeMap<>(GlobalConfiguration.loadConfiguration(rewritten.toString()).toMap());
+        Map<String, String> expected = new TreeMap<>(before.toMap());
+        expected.put("jobmanager.rpc.address", "jobmanager");
+        expected.put("rest.address", "jobmanager");
+        expected.put("blob.server.port", "6124");
+        assertEquals(expected, after);
+    }
+
+    @Test
+    void aContainerTaskManagerGetsTheJvmSizesOpsClusterShComputes() throws IOException {
+        // ops/cluster.sh starts TaskManagerRunner itself with heap = framework.heap + task.heap and direct =
+        // framework.off-heap + task.off-heap + network.max; in the image Flink's taskmanager.sh derives them
+        Configuration c = imageConfiguration();
+        TaskExecutorProcessSpec spec = TaskExecutorProcessUtils.processSpecFromConfig(c);
+        long heap = mb(c, "taskmanager.memory.framework.heap.size") + mb(c, "taskmanager.memory.task.heap.size");
+        long direct = mb(c, "taskmanager.memory.framework.off-heap.size")
+                + mb(c, "taskmanager.memory.task.off-heap.size") + mb(c, "taskmanager.memory.network.max");
+        long meta = mb(c, "taskmanager.memory.jvm-metaspace.size");
+        assertEquals("-Xmx" + heap * MB + " -Xms" + heap * MB + " -XX:MaxDirectMemorySize=" + direct * MB
+                + " -XX:MaxMetaspaceSize=" + meta * MB, ProcessMemoryUtils.generateJvmParametersStr(spec));
+        assertEquals(1, spec.getNumSlots());
+        assertEquals(1.0, spec.getCpuCores().getValue().doubleValue());
+    }
+
+    private static final long MB = 1024 * 1024;
+
+    private static long mb(Configuration c, String key) {
+        return MemorySize.parse(c.toMap().get(key)).getBytes() / MB;
     }
 
     @Test
