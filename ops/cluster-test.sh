@@ -49,11 +49,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# the CLI from the module's classes (the -Pdist build writes target/classpath.txt too)
-cli() {
-  "$JAVA" -Xmx1g -Djava.awt.headless=true \
-    -cp "$ROOT/pipeline/target/classes:$(cat "$ROOT/pipeline/target/classpath.txt")" io.csflow.cli.Main "$@"
-}
+# the CLI from the module's classes (the -Pdist build writes target/classpath.txt too); started as
+# "${CLI[@]}" so that a background one's $! is the JVM itself, which cleanup can stop
+CLI=()
+cli() { "${CLI[@]}" "$@"; }
 
 job_state() {
   curl -sf "$REST/jobs/$1" | json_get 'j["state"] + ("" if all(v["status"] == "RUNNING" for v in j["vertices"]) else "-DEPLOYING")' 2>/dev/null || echo UNKNOWN
@@ -102,27 +101,29 @@ port_open 9092 && fail "port 9092 is in use by another process (a broker not sta
 port_open 8081 && fail "port 8081 is in use by another process (a Flink cluster not started by this run): stop it"
 say "building the job jar and flink-lib/ (mvn -Pdist package -DskipTests)"
 (cd "$ROOT" && mvn_build "$RUN/build.log" -Pdist package -DskipTests)
+CLI=("$JAVA" -Xmx1g -Djava.awt.headless=true
+  -cp "$ROOT/pipeline/target/classes:$(cat "$ROOT/pipeline/target/classpath.txt")" io.csflow.cli.Main)
 jar_mb=$(( $(stat -c %s "$ROOT/pipeline/target/csflow-job.jar") / 1048576 ))
-unzip -l "$ROOT/pipeline/target/csflow-job.jar" | grep -qE 'org/nd4j/|org/bytedeco/' \
+grep -qE 'org/nd4j/|org/bytedeco/' <<<"$(unzip -l "$ROOT/pipeline/target/csflow-job.jar")" \
   && fail "csflow-job.jar contains ND4J/JavaCPP classes; they must only be in flink-lib/ (pipeline/pom.xml, dist profile)"
 
 "$OPS/kafka.sh" start
 "$OPS/kafka.sh" topics --partitions 2 >"$RUN/topics.log" 2>&1 || { cat "$RUN/topics.log" >&2; fail "creating topics"; }
 "$OPS/cluster.sh" start --taskmanagers 3
-curl -sf "$REST/" | grep -q "Apache Flink" || fail "the web UI at $REST/ did not answer with Flink's dashboard"
+grep -q "Apache Flink" <<<"$(curl -sf "$REST/")" || fail "the web UI at $REST/ did not answer with Flink's dashboard"
 
 job_args=(--parallelism 2 --method csgm --restarts 1 --iterations "$ITERATIONS" --batch-size 16 --batch-wait-ms 200
-  --checkpoint-interval-ms 1000 --group-id cluster-test --transactional-id-prefix cluster-test)
+  --checkpoint-interval-ms 1000 --restart-attempts 50 --group-id cluster-test --transactional-id-prefix cluster-test)
 JOB="$("$OPS/cluster.sh" submit "${job_args[@]}")" || fail "submitting the job"
 wait_for 120 "job running" job_running "$JOB" || fail "job $JOB is not RUNNING after 120 s (state $(job_state "$JOB"))"
 say "job $JOB running at $(elapsed) s"
 
 # ---- 2. stream, scrape, kill ----
-cli consume --group-id progress --count "$TOTAL" --idle-timeout 300 --png-every 0 --report-every 10 \
+"${CLI[@]}" consume --group-id progress --count "$TOTAL" --idle-timeout 300 --png-every 0 --report-every 10 \
   --out "$RUN/consume-progress" >"$RUN/consume-progress.log" 2>&1 &
 PROGRESS=$!; BG_PIDS+=("$PROGRESS")
 t_stream=$(now_ms)
-cli produce --profile "cam:GAUSSIAN:200:0.05:sensors=$SENSORS" --count "$COUNT" >"$RUN/produce.log" 2>&1 &
+"${CLI[@]}" produce --profile "cam:GAUSSIAN:200:0.05:sensors=$SENSORS" --count "$COUNT" >"$RUN/produce.log" 2>&1 &
 PRODUCER=$!; BG_PIDS+=("$PRODUCER")
 
 kill_at=$((TOTAL / 3))
@@ -148,10 +149,10 @@ for entry in $(tm_ports); do
       | awk '{exit !($NF > 0)}'; then
     [[ -n "$victim" ]] || victim="$entry"
     for m in "${required[@]}"; do
-      echo "$text" | grep -q "^flink_taskmanager_job_task_operator_csflow_${m}{.*job_id=\"$JOB\"" \
+      grep -q "^flink_taskmanager_job_task_operator_csflow_${m}{.*job_id=\"$JOB\"" <<<"$text" \
         || fail "metric csflow_$m missing on ${entry%%:*} (Prometheus port ${entry#*:})"
     done
-    echo "$text" | grep -q "^flink_taskmanager_job_task_numRecordsInPerSecond{.*job_id=\"$JOB\"" \
+    grep -q "^flink_taskmanager_job_task_numRecordsInPerSecond{.*job_id=\"$JOB\"" <<<"$text" \
       || fail "Flink's numRecordsInPerSecond missing on ${entry%%:*}"
     version="$(echo "$text" | grep "^flink_taskmanager_job_task_operator_csflow_modelVersion{" | grep "job_id=\"$JOB\"" | awk '{print $NF}' | head -1)"
     [[ "${version%.*}" -ge 1 ]] || fail "csflow_modelVersion is '$version' on ${entry%%:*}, expected the prior's version (>= 1)"

@@ -31,6 +31,14 @@ public final class JobOptionsMixin {
             + "read_committed consumers at each checkpoint.")
     long checkpointIntervalMs = D.checkpointInterval().toMillis();
 
+    @Option(names = "--restart-attempts", description = "Restarts after failures before the job fails "
+            + "(fixed-delay strategy; default: ${DEFAULT-VALUE}). On a cluster a lost TaskManager can cost several: "
+            + "deployments to it fail until its heartbeat times out.")
+    int restartAttempts = D.restartAttempts();
+
+    @Option(names = "--restart-delay-ms", description = "Wait between restarts (default: ${DEFAULT-VALUE}).")
+    long restartDelayMs = D.restartDelay().toMillis();
+
     @Option(names = "--state-backend", description = "hashmap or rocksdb (Flink's state.backend.type).")
     String stateBackend = D.stateBackend();
 
@@ -82,6 +90,8 @@ public final class JobOptionsMixin {
                 .maxBatchWait(Duration.ofMillis(batchWaitMs))
                 .bucketsPerInstance(bucketsPerInstance)
                 .checkpointInterval(Duration.ofMillis(checkpointIntervalMs))
+                .restartAttempts(restartAttempts)
+                .restartDelay(Duration.ofMillis(restartDelayMs))
                 .stateBackend(stateBackend)
                 .transactionalIdPrefix(transactionalIdPrefix)
                 .groupId(groupId)
