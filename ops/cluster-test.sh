@@ -218,7 +218,7 @@ say "resubmitted job $JOB2: $TOTAL2 new records out, exactly once, no native-lib
 # ---- figures ----
 rate="$(sed -n 's/^records: *[0-9]* (\([0-9.]*\) records\/s.*/\1/p' "$RUN/consume-progress.log")"
 {
-  echo "cluster-test $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "cluster-test $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(getconf _NPROCESSORS_ONLN) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "job jar:              ${jar_mb} MB (ND4J/JavaCPP/OpenBLAS in flink-lib/)"
   echo "records:              $TOTAL ($SENSORS sensors x $COUNT, GAUSSIAN m=200), csgm 1 restart $ITERATIONS iterations, p=2, 3 TMs x 1 slot"
   echo "killed:               $victim_name with SIGKILL at $done_now reconstructions"

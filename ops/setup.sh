@@ -5,6 +5,8 @@
 #   2. installs the Debian package dataset-fashion-mnist when the Fashion-MNIST IDX files are missing
 #      (as root, or through sudo; skipped when $CSFLOW_FASHION_MNIST already holds them)
 #   3. builds and installs the project: mvn -B -q install -DskipTests
+#   4. assembles the Flink and Kafka jars of ops/cluster.sh and ops/kafka.sh (ops/flink-dist, ops/kafka-dist), so
+#      ~/.m2 holds everything ops/cluster-test.sh needs
 #
 # Usage: ops/setup.sh     (from anywhere; Debian/Ubuntu for step 2)
 set -euo pipefail
@@ -77,6 +79,9 @@ ensure_dataset() {
 build() {
   say "building: mvn -B -q install -DskipTests"
   (cd "$ROOT" && mvn -B -q install -DskipTests) || die "the build failed (see above)"
+  say "assembling the cluster scripts' jars (ops/flink-dist, ops/kafka-dist)"
+  (cd "$ROOT" && mvn -B -q -f ops/flink-dist/pom.xml package && mvn -B -q -f ops/kafka-dist/pom.xml package) \
+    || die "assembling ops/flink-dist or ops/kafka-dist failed (see above)"
   say "done; try ./csflow dataset-info"
 }
 
