@@ -105,7 +105,7 @@ say "building the job jar and flink-lib/ (mvn -Pdist package -DskipTests)"
 CLI=("$JAVA" -Xmx1g -Djava.awt.headless=true
   -cp "$ROOT/pipeline/target/classes:$(cat "$ROOT/pipeline/target/classpath.txt")" io.csflow.cli.Main)
 jar_mb=$(( $(stat -c %s "$ROOT/pipeline/target/csflow-job.jar") / 1048576 ))
-grep -qE 'org/nd4j/|org/bytedeco/' <<<"$(unzip -l "$ROOT/pipeline/target/csflow-job.jar")" \
+grep -qE 'org/nd4j/|org/bytedeco/' <<<"$(jar tf "$ROOT/pipeline/target/csflow-job.jar")" \
   && fail "csflow-job.jar contains ND4J/JavaCPP classes; they must only be in flink-lib/ (pipeline/pom.xml, dist profile)"
 
 "$OPS/kafka.sh" start
