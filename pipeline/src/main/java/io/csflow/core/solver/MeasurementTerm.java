@@ -1,5 +1,7 @@
 package io.csflow.core.solver;
 
+import io.csflow.core.nn.Elementwise;
+import io.csflow.core.nn.FloatView;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -19,6 +21,9 @@ final class MeasurementTerm {
     private final int copies;
     private final List<INDArray> targets = new ArrayList<>();
     private final List<INDArray> residuals = new ArrayList<>();
+    // Java views of targets and residuals: the residual step is one pass without an ND4J op
+    private final List<FloatView> targetViews = new ArrayList<>();
+    private final List<FloatView> residualViews = new ArrayList<>();
     private final double[] yNorms;
 
     MeasurementTerm(OperatorGroups groups, int copies) {
@@ -41,6 +46,8 @@ final class MeasurementTerm {
             }
             targets.add(Nd4j.create(y, new long[]{(long) g.size() * copies, m}, 'c'));
             residuals.add(Nd4j.create(DataType.FLOAT, (long) g.size() * copies, m));
+            targetViews.add(FloatView.of(targets.get(targets.size() - 1)));
+            residualViews.add(FloatView.of(residuals.get(residuals.size() - 1)));
         }
     }
 
@@ -53,9 +60,9 @@ final class MeasurementTerm {
         List<OperatorGroups.Group> gs = groups.groups();
         for (int k = 0; k < gs.size(); k++) {
             OperatorGroups.Group g = gs.get(k);
-            INDArray r = residual(k, x);
-            r.muli(scale * 2.0 / g.operator().m());
-            g.operator().adjoint(r, block(dX, g));
+            g.operator().forward(block(x, g), residuals.get(k));
+            Elementwise.scaledDifference(residualViews.get(k), targetViews.get(k), scale * 2.0 / g.operator().m());
+            g.operator().adjoint(residuals.get(k), block(dX, g));
         }
     }
 
@@ -104,9 +111,9 @@ final class MeasurementTerm {
 
     private INDArray residual(int k, INDArray x) {
         OperatorGroups.Group g = groups.groups().get(k);
-        INDArray r = residuals.get(k);
-        g.operator().forward(block(x, g), r);
-        return r.subi(targets.get(k));
+        g.operator().forward(block(x, g), residuals.get(k));
+        Elementwise.scaledDifference(residualViews.get(k), targetViews.get(k), 1.0);
+        return residuals.get(k);
     }
 
     private INDArray block(INDArray rowsMatrix, OperatorGroups.Group g) {
