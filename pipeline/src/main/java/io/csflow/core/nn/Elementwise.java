@@ -1,6 +1,7 @@
 package io.csflow.core.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.same.TimesOneMinus;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
@@ -62,7 +63,8 @@ public final class Elementwise {
     /** dPre := s (1 - s) .* dOut, the sigmoid's backward from its output s (dPre distinct from s and dOut). */
     public static void sigmoidBackward(FloatView s, FloatView dOut, FloatView dPre) {
         if (!host(s, dOut, dPre)) {
-            dPre.array().assign(s.array()).rsubi(1).muli(s.array()).muli(dOut.array());
+            Nd4j.exec(new TimesOneMinus(s.array(), dPre.array()));
+            dPre.array().muli(dOut.array());
             return;
         }
         FloatBuffer o = s.floats();
