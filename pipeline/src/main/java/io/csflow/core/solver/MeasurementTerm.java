@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -72,10 +73,10 @@ final class MeasurementTerm {
         List<OperatorGroups.Group> gs = groups.groups();
         for (int k = 0; k < gs.size(); k++) {
             OperatorGroups.Group g = gs.get(k);
-            INDArray r = residual(k, x);
-            INDArray sq = r.mul(r).sum(1);
-            for (int j = 0; j < g.size() * copies; j++) {
-                loss[g.from() * copies + j] = sq.getDouble(j) / g.operator().m();
+            residual(k, x);
+            double[] sq = rowSquaredNorms(k);
+            for (int j = 0; j < sq.length; j++) {
+                loss[g.from() * copies + j] = sq[j] / g.operator().m();
             }
         }
         return loss;
@@ -87,11 +88,10 @@ final class MeasurementTerm {
         List<OperatorGroups.Group> gs = groups.groups();
         for (int k = 0; k < gs.size(); k++) {
             OperatorGroups.Group g = gs.get(k);
-            INDArray r = residuals.get(k);
-            g.operator().forward(block(v, g), r);
-            INDArray sq = r.mul(r).sum(1);
-            for (int j = 0; j < g.size() * copies; j++) {
-                out[g.from() * copies + j] = 2.0 * sq.getDouble(j) / g.operator().m();
+            g.operator().forward(block(v, g), residuals.get(k));
+            double[] sq = rowSquaredNorms(k);
+            for (int j = 0; j < sq.length; j++) {
+                out[g.from() * copies + j] = 2.0 * sq[j] / g.operator().m();
             }
         }
         return out;
@@ -114,6 +114,31 @@ final class MeasurementTerm {
         g.operator().forward(block(x, g), residuals.get(k));
         Elementwise.scaledDifference(residualViews.get(k), targetViews.get(k), 1.0);
         return residuals.get(k);
+    }
+
+    /** Per row of group k's residual buffer, its squared norm (one Java pass, or ND4J off host memory). */
+    private double[] rowSquaredNorms(int k) {
+        INDArray r = residuals.get(k);
+        int rows = (int) r.rows();
+        int cols = (int) r.columns();
+        double[] out = new double[rows];
+        FloatBuffer f = residualViews.get(k).floats();
+        if (f == null) {
+            INDArray sq = r.mul(r).sum(1);
+            for (int j = 0; j < rows; j++) {
+                out[j] = sq.getDouble(j);
+            }
+            return out;
+        }
+        for (int j = 0; j < rows; j++) {
+            double s = 0;
+            for (int i = j * cols, end = i + cols; i < end; i++) {
+                double v = f.get(i);
+                s += v * v;
+            }
+            out[j] = s;
+        }
+        return out;
     }
 
     private INDArray block(INDArray rowsMatrix, OperatorGroups.Group g) {
