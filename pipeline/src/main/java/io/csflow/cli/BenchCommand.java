@@ -1,6 +1,7 @@
 package io.csflow.cli;
 
 import io.csflow.bench.BenchTable;
+import io.csflow.bench.IterationProfile;
 import io.csflow.bench.SolverBench;
 import io.csflow.core.prior.Priors;
 import io.csflow.core.prior.VaePrior;
@@ -57,6 +58,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-scaling", description = "Skip the 1-vs-2-thread scaling runs.")
     boolean noScaling;
 
+    @Option(names = "--no-profile", description = "Skip the per-phase profile of one csgm z iteration (thread CPU "
+            + "time; meaningless on a GPU backend, whose kernels run asynchronously).")
+    boolean noProfile;
+
     @Option(names = "--quick", description = "Tiny sizes: a smoke test of a few seconds, not a measurement.")
     boolean quick;
 
@@ -80,6 +85,21 @@ public final class BenchCommand implements Callable<Integer> {
                 minSeconds != null ? minSeconds : d.minSeconds(), !noScaling, d.scalingBatches(), quick);
     }
 
+    /** Where one csgm z iteration's time goes at the scaling batch and the largest m (see {@link IterationProfile}). */
+    private static String profile(VaePrior vae, SolverBench.Config c, PrintStream log) {
+        int b = c.shapeBatch();
+        int m = Arrays.stream(c.ms()).max().getAsInt();
+        log.printf("profiling one csgm z iteration at B=%d m=%d...%n", b, m);
+        List<IterationProfile.Phase> phases = new IterationProfile(vae).run(b, m, c.quick() ? 16 : c.csgmIterations(),
+                c.quick() ? 0.0 : 1.0);
+        return "\n### Profile of one csgm z iteration (thread CPU time, best chunk)\n\n"
+                + IterationProfile.table(b, m, phases)
+                + "\nForward, backward and Adam are timed alone through the solver's own classes; the whole iteration is "
+                + "the difference of two csgm calls (" + (c.quick() ? 16 : c.csgmIterations()) / 8 + " and "
+                + (c.quick() ? 16 : c.csgmIterations()) + " iterations), the rest is what it leaves over. GEMM-only: "
+                + "the same products alone on preallocated arrays.\n";
+    }
+
     @Override
     public Integer call() throws Exception {
         SolverBench.Config c = config();
@@ -95,16 +115,18 @@ public final class BenchCommand implements Callable<Integer> {
         String before = BenchTable.load();
         BenchTable.CpuSnapshot start = BenchTable.CpuSnapshot.now();
         SolverBench.Report report = new SolverBench(vae, c, log).run();
+        String profile = noProfile ? "" : profile(vae, c, log);
         String during = BenchTable.CpuSnapshot.now().since(start);
         List<String> load = List.of("at start: " + before, during);
         spec.commandLine().getOut().println(BenchTable.table(report));
+        spec.commandLine().getOut().println(profile);
         spec.commandLine().getOut().println(settings);
         for (String line : load) {
             spec.commandLine().getOut().println(line);
         }
         spec.commandLine().getOut().flush();
         if (out != null) {
-            BenchTable.write(out, BenchTable.markdown(report, settings, load));
+            BenchTable.write(out, BenchTable.markdown(report, settings, load) + profile);
             spec.commandLine().getOut().println("wrote " + out);
         }
         return 0;

@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +20,12 @@ public final class Adam {
     private final List<INDArray> params;
     private final List<INDArray> firstMoments = new ArrayList<>();
     private final List<INDArray> secondMoments = new ArrayList<>();
+    private final FloatView[] paramViews;
+    private final FloatView[] firstViews;
+    private final FloatView[] secondViews;
+    // the last gradients' views: a solver passes the same gradient buffers every step
+    private final INDArray[] lastGradients;
+    private final FloatView[] gradientViews;
     private final double lr;
     private final double beta1;
     private final double beta2;
@@ -43,6 +50,17 @@ public final class Adam {
             firstMoments.add(Nd4j.zeros(p.dataType(), p.shape()));
             secondMoments.add(Nd4j.zeros(p.dataType(), p.shape()));
         }
+        int count = this.params.size();
+        paramViews = new FloatView[count];
+        firstViews = new FloatView[count];
+        secondViews = new FloatView[count];
+        lastGradients = new INDArray[count];
+        gradientViews = new FloatView[count];
+        for (int i = 0; i < count; i++) {
+            paramViews[i] = FloatView.of(this.params.get(i));
+            firstViews[i] = FloatView.of(firstMoments.get(i));
+            secondViews[i] = FloatView.of(secondMoments.get(i));
+        }
         this.lr = lr;
         this.beta1 = beta1;
         this.beta2 = beta2;
@@ -63,12 +81,51 @@ public final class Adam {
         }
         for (int i = 0; i < params.size(); i++) {
             INDArray g = gradients.get(i);
-            INDArray v = secondMoments.get(i);
-            INDArray m = firstMoments.get(i);
-            Nd4j.exec(new AdamUpdater(g, v, m, g, v, m, lr, beta1, beta2, epsilon, step));
-            params.get(i).subi(g);
+            if (g != lastGradients[i]) {
+                lastGradients[i] = g;
+                gradientViews[i] = FloatView.of(g);
+            }
+            FloatView gv = gradientViews[i];
+            if (gv.floats() != null && paramViews[i].floats() != null && firstViews[i].floats() != null
+                    && gv.length() == paramViews[i].length()) {
+                hostStep(paramViews[i].floats(), gv.floats(), firstViews[i].floats(), secondViews[i].floats(),
+                        gv.length());
+            } else {
+                INDArray v = secondMoments.get(i);
+                INDArray m = firstMoments.get(i);
+                Nd4j.exec(new AdamUpdater(g, v, m, g, v, m, lr, beta1, beta2, epsilon, step));
+                params.get(i).subi(g);
+            }
         }
         step++;
+    }
+
+    /**
+     * ND4J's AdamUpdater and the parameter update in one Java pass over host memory: same formula (the
+     * bias corrections folded into the step size, epsilon added to sqrt(v)), no JNI call and one pass
+     * instead of two, which matters for z (a 64 x 20 update costs ~30-140 us as ND4J ops).
+     */
+    private void hostStep(FloatBuffer p, FloatBuffer g, FloatBuffer m, FloatBuffer v, int n) {
+        double stepSize = lr * Math.sqrt(1 - Math.pow(beta2, step + 1)) / (1 - Math.pow(beta1, step + 1));
+        if (!Double.isFinite(stepSize) || stepSize == 0) {
+            stepSize = epsilon;
+        }
+        float a = (float) stepSize;
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        float c1 = (float) (1 - beta1);
+        float c2 = (float) (1 - beta2);
+        float eps = (float) epsilon;
+        for (int i = 0; i < n; i++) {
+            float gi = g.get(i);
+            float mi = b1 * m.get(i) + c1 * gi;
+            float vi = b2 * v.get(i) + c2 * gi * gi;
+            float update = a * mi / ((float) Math.sqrt(vi) + eps);
+            m.put(i, mi);
+            v.put(i, vi);
+            g.put(i, update);
+            p.put(i, p.get(i) - update);
+        }
     }
 
     /** Forgets the moments and the step count. */

@@ -20,6 +20,9 @@ public final class DenseStack {
     private final INDArray[] weights;
     private final INDArray[] biases;
     private final Activation[] activations;
+    // Java views of the biases for the forward pass's bias add, made on first use (a benign race: views of
+    // the same memory); the bias arrays are only ever updated in place, so the views stay valid
+    private volatile FloatView[] biasViews;
 
     public DenseStack(INDArray[] weights, INDArray[] biases, Activation[] activations) {
         if (weights.length == 0 || weights.length != biases.length || weights.length != activations.length) {
@@ -80,6 +83,19 @@ public final class DenseStack {
 
     public INDArray bias(int l) {
         return biases[l];
+    }
+
+    /** The bias of layer l with its Java view (see {@link FloatView}). */
+    public FloatView biasView(int l) {
+        FloatView[] views = biasViews;
+        if (views == null) {
+            views = new FloatView[biases.length];
+            for (int i = 0; i < biases.length; i++) {
+                views[i] = FloatView.of(biases[i]);
+            }
+            biasViews = views;
+        }
+        return views[l];
     }
 
     public Activation activation(int l) {

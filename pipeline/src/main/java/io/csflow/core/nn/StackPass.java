@@ -18,6 +18,13 @@ public final class StackPass {
     private final INDArray[] post;
     private final INDArray[] dPost;
     private final INDArray[] dPre;
+    // the same buffers with their Java views, for the element-wise steps (Elementwise)
+    private final FloatView[] preView;
+    private final FloatView[] postView;
+    private final FloatView[] dPostView;
+    private final FloatView[] dPreView;
+    // f'(pre) per layer where the activation computes it in the forward pass (softplus), else null
+    private final FloatView[] derivView;
     private final INDArray dInput;
     private final INDArray ones;
 
@@ -32,12 +39,22 @@ public final class StackPass {
         post = new INDArray[layers];
         dPost = new INDArray[layers];
         dPre = new INDArray[layers];
+        preView = new FloatView[layers];
+        postView = new FloatView[layers];
+        dPostView = new FloatView[layers];
+        dPreView = new FloatView[layers];
+        derivView = new FloatView[layers];
         for (int l = 0; l < layers; l++) {
             int w = shape.width(l);
             pre[l] = Nd4j.create(type, batch, w);
             post[l] = shape.activation(l) == Activation.IDENTITY ? pre[l] : Nd4j.create(type, batch, w);
             dPost[l] = Nd4j.create(type, batch, w);
             dPre[l] = shape.activation(l) == Activation.IDENTITY ? dPost[l] : Nd4j.create(type, batch, w);
+            preView[l] = FloatView.of(pre[l]);
+            postView[l] = post[l] == pre[l] ? preView[l] : FloatView.of(post[l]);
+            dPostView[l] = FloatView.of(dPost[l]);
+            dPreView[l] = dPre[l] == dPost[l] ? dPostView[l] : FloatView.of(dPre[l]);
+            derivView[l] = shape.activation(l).derivativeInForward() ? FloatView.of(Nd4j.create(type, batch, w)) : null;
         }
         dInput = Nd4j.create(type, batch, shape.inputSize());
         ones = Nd4j.ones(type, 1, batch);
@@ -52,8 +69,8 @@ public final class StackPass {
         INDArray h = input;
         for (int l = 0; l < net.layers(); l++) {
             Nd4j.gemm(h, net.weight(l), pre[l], false, false, 1.0, 0.0);
-            pre[l].addiRowVector(net.bias(l));
-            net.activation(l).forward(pre[l], post[l]);
+            Elementwise.addRowVector(preView[l], net.biasView(l));
+            net.activation(l).forward(preView[l], postView[l], derivView[l]);
             h = post[l];
         }
         return h;
@@ -89,7 +106,8 @@ public final class StackPass {
      */
     public INDArray backward(DenseStack net, INDArray input, DenseStack grads) {
         int last = net.layers() - 1;
-        net.activation(last).backward(pre[last], post[last], dPost[last], dPre[last]);
+        net.activation(last).backward(preView[last], postView[last], derivView[last], dPostView[last],
+                dPreView[last]);
         return backwardFromPreActivation(net, input, grads);
     }
 
@@ -106,7 +124,7 @@ public final class StackPass {
     public INDArray backwardFromPreActivation(DenseStack net, INDArray input, DenseStack grads, boolean inputGradient) {
         for (int l = net.layers() - 1; l >= 0; l--) {
             if (l < net.layers() - 1) {
-                net.activation(l).backward(pre[l], post[l], dPost[l], dPre[l]);
+                net.activation(l).backward(preView[l], postView[l], derivView[l], dPostView[l], dPreView[l]);
             }
             if (grads != null) {
                 INDArray below = l == 0 ? input : post[l - 1];

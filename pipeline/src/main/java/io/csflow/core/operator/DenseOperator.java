@@ -37,13 +37,20 @@ abstract class DenseOperator implements MeasurementOperator {
         gemmInto(r, false, out);
     }
 
-    /** Nd4j.gemm refuses view outputs (e.g. a column slice), so those go through a temporary. */
+    /**
+     * Straight into out when it is a block of whole rows of a row-major matrix (the solver's operator groups),
+     * which BLAS writes like any matrix; any other view (e.g. a column slice) goes through a temporary.
+     */
     private void gemmInto(INDArray in, boolean transposeA, INDArray out) {
-        if (out.isView()) {
+        if (out.isView() && !wholeRows(out)) {
             out.assign(Nd4j.gemm(in, a, false, transposeA));
         } else {
             Nd4j.gemm(in, a, out, false, transposeA, 1.0, 0.0);
         }
+    }
+
+    private static boolean wholeRows(INDArray out) {
+        return out.ordering() == 'c' && out.rank() == 2 && out.stride(1) == 1 && out.stride(0) == out.columns();
     }
 
     /** A copy of the stored matrix. */

@@ -1,10 +1,13 @@
 package io.csflow.core.solver;
 
+import io.csflow.core.nn.Elementwise;
+import io.csflow.core.nn.FloatView;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +22,9 @@ final class MeasurementTerm {
     private final int copies;
     private final List<INDArray> targets = new ArrayList<>();
     private final List<INDArray> residuals = new ArrayList<>();
+    // Java views of targets and residuals: the residual step is one pass without an ND4J op
+    private final List<FloatView> targetViews = new ArrayList<>();
+    private final List<FloatView> residualViews = new ArrayList<>();
     private final double[] yNorms;
 
     MeasurementTerm(OperatorGroups groups, int copies) {
@@ -41,6 +47,8 @@ final class MeasurementTerm {
             }
             targets.add(Nd4j.create(y, new long[]{(long) g.size() * copies, m}, 'c'));
             residuals.add(Nd4j.create(DataType.FLOAT, (long) g.size() * copies, m));
+            targetViews.add(FloatView.of(targets.get(targets.size() - 1)));
+            residualViews.add(FloatView.of(residuals.get(residuals.size() - 1)));
         }
     }
 
@@ -53,9 +61,9 @@ final class MeasurementTerm {
         List<OperatorGroups.Group> gs = groups.groups();
         for (int k = 0; k < gs.size(); k++) {
             OperatorGroups.Group g = gs.get(k);
-            INDArray r = residual(k, x);
-            r.muli(scale * 2.0 / g.operator().m());
-            g.operator().adjoint(r, block(dX, g));
+            g.operator().forward(block(x, g), residuals.get(k));
+            Elementwise.scaledDifference(residualViews.get(k), targetViews.get(k), scale * 2.0 / g.operator().m());
+            g.operator().adjoint(residuals.get(k), block(dX, g));
         }
     }
 
@@ -65,10 +73,10 @@ final class MeasurementTerm {
         List<OperatorGroups.Group> gs = groups.groups();
         for (int k = 0; k < gs.size(); k++) {
             OperatorGroups.Group g = gs.get(k);
-            INDArray r = residual(k, x);
-            INDArray sq = r.mul(r).sum(1);
-            for (int j = 0; j < g.size() * copies; j++) {
-                loss[g.from() * copies + j] = sq.getDouble(j) / g.operator().m();
+            residual(k, x);
+            double[] sq = rowSquaredNorms(k);
+            for (int j = 0; j < sq.length; j++) {
+                loss[g.from() * copies + j] = sq[j] / g.operator().m();
             }
         }
         return loss;
@@ -80,11 +88,10 @@ final class MeasurementTerm {
         List<OperatorGroups.Group> gs = groups.groups();
         for (int k = 0; k < gs.size(); k++) {
             OperatorGroups.Group g = gs.get(k);
-            INDArray r = residuals.get(k);
-            g.operator().forward(block(v, g), r);
-            INDArray sq = r.mul(r).sum(1);
-            for (int j = 0; j < g.size() * copies; j++) {
-                out[g.from() * copies + j] = 2.0 * sq.getDouble(j) / g.operator().m();
+            g.operator().forward(block(v, g), residuals.get(k));
+            double[] sq = rowSquaredNorms(k);
+            for (int j = 0; j < sq.length; j++) {
+                out[g.from() * copies + j] = 2.0 * sq[j] / g.operator().m();
             }
         }
         return out;
@@ -104,9 +111,34 @@ final class MeasurementTerm {
 
     private INDArray residual(int k, INDArray x) {
         OperatorGroups.Group g = groups.groups().get(k);
+        g.operator().forward(block(x, g), residuals.get(k));
+        Elementwise.scaledDifference(residualViews.get(k), targetViews.get(k), 1.0);
+        return residuals.get(k);
+    }
+
+    /** Per row of group k's residual buffer, its squared norm (one Java pass, or ND4J off host memory). */
+    private double[] rowSquaredNorms(int k) {
         INDArray r = residuals.get(k);
-        g.operator().forward(block(x, g), r);
-        return r.subi(targets.get(k));
+        int rows = (int) r.rows();
+        int cols = (int) r.columns();
+        double[] out = new double[rows];
+        FloatBuffer f = residualViews.get(k).floats();
+        if (f == null) {
+            INDArray sq = r.mul(r).sum(1);
+            for (int j = 0; j < rows; j++) {
+                out[j] = sq.getDouble(j);
+            }
+            return out;
+        }
+        for (int j = 0; j < rows; j++) {
+            double s = 0;
+            for (int i = j * cols, end = i + cols; i < end; i++) {
+                double v = f.get(i);
+                s += v * v;
+            }
+            out[j] = s;
+        }
+        return out;
     }
 
     private INDArray block(INDArray rowsMatrix, OperatorGroups.Group g) {

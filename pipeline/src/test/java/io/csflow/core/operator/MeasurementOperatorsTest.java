@@ -95,6 +95,30 @@ class MeasurementOperatorsTest {
         assertEquals(0.0, wide.getDouble(0, 24));
     }
 
+    @ParameterizedTest
+    @EnumSource(OperatorKind.class)
+    void rowBlockViewOutputsGetTheSameProductsAsWholeArrays(OperatorKind kind) {
+        // the solver's operator groups write into blocks of whole rows of one batch matrix
+        MeasurementOperator op = MeasurementOperators.create(spec(kind, 5, 20, 64));
+        INDArray x = randomBatch(6, 3, 64);
+        INDArray whole = Nd4j.create(DataType.FLOAT, 3, 20);
+        op.forward(x, whole);
+        INDArray tall = Nd4j.zeros(DataType.FLOAT, 7, 20);
+        INDArray block = tall.get(NDArrayIndex.interval(2, 5), NDArrayIndex.all());
+        op.forward(x, block);
+        assertTrue(whole.equalsWithEps(block, 1e-6), kind + " forward into rows 2..4");
+        assertEquals(0.0, tall.getRow(1).sumNumber().doubleValue());
+        assertEquals(0.0, tall.getRow(5).sumNumber().doubleValue());
+
+        INDArray back = Nd4j.create(DataType.FLOAT, 3, 64);
+        op.adjoint(whole, back);
+        INDArray tallBack = Nd4j.zeros(DataType.FLOAT, 6, 64);
+        INDArray backBlock = tallBack.get(NDArrayIndex.interval(3, 6), NDArrayIndex.all());
+        op.adjoint(whole, backBlock);
+        assertTrue(back.equalsWithEps(backBlock, 1e-5), kind + " adjoint into rows 3..5");
+        assertEquals(0.0, tallBack.getRow(2).sumNumber().doubleValue());
+    }
+
     /** The subsampled DCT applied fast equals its rows written out with the cosine formula. */
     @Test
     void subsampledDctMatchesIndependentlyFormedBasis() {
