@@ -16,7 +16,7 @@ public record ThetaSettings(int iterations, double learningRate, double beta1, d
                             ThetaScope scope, int uncertaintySamples, double factorLearningRate) {
 
     /** Step size of the LOWRANK factors, tuned with {@code csflow evaluate} (README, "Evaluation"). */
-    public static final double DEFAULT_FACTOR_LEARNING_RATE = 1e-3;
+    public static final double DEFAULT_FACTOR_LEARNING_RATE = 3e-3;
 
     public ThetaSettings {
         if (iterations < 0) {
