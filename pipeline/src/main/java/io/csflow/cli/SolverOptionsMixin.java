@@ -27,7 +27,8 @@ public final class SolverOptionsMixin {
     @Option(names = "--theta-iterations", description = "Adam iterations of the theta stage (default: ${DEFAULT-VALUE}).")
     int thetaIterations = D.thetaIterations();
 
-    @Option(names = "--theta-lr", description = "Adam step of the theta stage (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--theta-lr", description = "Adam step of the theta stage on the weights, scopes RECORD and BATCH "
+            + "(default: ${DEFAULT-VALUE}).")
     double thetaLearningRate = D.thetaLearningRate();
 
     @Option(names = "--lt", description = "Weight penalty lt of the theta stage; also sets the prior variance behind "
