@@ -141,7 +141,9 @@ public final class SolverBench {
                 + "z iteration per row = 2D + 4mn (forward D, backward to z without weight gradients D, "
                 + "A x 2mn, A^T r 2mn); theta iteration per row = 3D + 4mn (adds the weight-gradient products D); "
                 + "uncertainty samples add D per sample per row; per call: csgm R*B*I*(2D+4mn), "
-                + "csbgm B*I*(2D+4mn) + B*T*(3D+4mn) + S*B*D. Not counted: element-wise work (activations, "
+                + "csbgm B*I*(2D+4mn) + B*T*(3D+4mn) + S*B*D; csbgm-lowrank B*I*(2D+4mn) + B*T*(2D+4mn) + 2S*B*D "
+                + "(its per-row rank-2 work, about 10r(in+out) FLOP per layer per row per iteration, ~2% of 2D, "
+                + "is not counted). Not counted: element-wise work (activations, "
                 + "bias adds, residual, Adam updates, theta penalty), bias-gradient products, the final "
                 + "loss/residual passes (about one forward per row per call).";
     }
@@ -208,7 +210,7 @@ public final class SolverBench {
         List<float[]> images = images(Math.max(maxB, 64), notes);
         for (int m : config.ms()) {
             MeasurementOperator op = operator(m, 0);
-            for (String method : List.of("csgm", "csbgm-record", "csbgm-batch")) {
+            for (String method : List.of("csgm", "csbgm-record", "csbgm-batch", "csbgm-lowrank")) {
                 Reconstructor solver = solver(method);
                 // one untimed call warms the JIT and ND4J's op caches for this method and m
                 solver.reconstruct(observations(images, List.of(op), Math.min(4, maxB)));
@@ -363,6 +365,14 @@ public final class SolverBench {
         if (method.equals("csgm")) {
             return (double) config.csgmRestarts() * b * config.csgmIterations() * zIterationFlops(m);
         }
+        if (method.equals("csbgm-lowrank")) {
+            // theta iterations of the LOWRANK scope run the shared weights' products of a z iteration
+            // (forward, backward to the layer inputs; no weight gradients); each sample is two products
+            // per layer (H W and H E)
+            return (double) b * config.csbgmIterations() * zIterationFlops(m)
+                    + (double) b * config.thetaIterations() * zIterationFlops(m)
+                    + 2.0 * config.samples() * b * decoderFlops();
+        }
         return (double) b * config.csbgmIterations() * zIterationFlops(m)
                 + (double) b * config.thetaIterations() * thetaIterationFlops(m)
                 + (double) config.samples() * b * decoderFlops();
@@ -374,7 +384,8 @@ public final class SolverBench {
         SolverOptions o = new SolverOptions(csgm ? config.csgmRestarts() : 1,
                 csgm ? config.csgmIterations() : config.csbgmIterations(), d.learningRate(), d.latentPenalty(),
                 config.thetaIterations(), d.thetaLearningRate(), d.weightPenalty(),
-                method.equals("csbgm-batch") ? ThetaScope.BATCH : ThetaScope.RECORD, config.samples(), 0);
+                method.equals("csbgm-batch") ? ThetaScope.BATCH
+                        : method.equals("csbgm-lowrank") ? ThetaScope.LOWRANK : ThetaScope.RECORD, config.samples(), 0);
         return SolverCatalog.create(method, prior, o);
     }
 

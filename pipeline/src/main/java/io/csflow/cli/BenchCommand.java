@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure the fp32 GEMM peak through ND4J, the GEMM rate at the solver's shapes, and the "
                 + "solver's GFLOP/s (as a fraction of that peak) and reconstructions/s for csgm and csbgm "
-                + "(record and batch scope), plus a 1-vs-2-thread scaling figure; print one table.")
+                + "(record, batch and low-rank scope), plus a 1-vs-2-thread scaling figure; print one table.")
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec

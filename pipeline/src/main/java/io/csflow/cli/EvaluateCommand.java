@@ -35,7 +35,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--noise", defaultValue = "0.1", description = "Noise standard deviation (default: ${DEFAULT-VALUE}).")
     float noise;
 
-    @Option(names = "--methods", split = ",", defaultValue = "lasso-pixel,lasso-dct,csgm,csbgm-batch,csbgm-record,csbgm-vi",
+    @Option(names = "--methods", split = ",", defaultValue = "lasso-pixel,lasso-dct,csgm,csbgm-batch,csbgm-record,csbgm-lowrank,csbgm-vi",
             description = "Methods to run (default: ${DEFAULT-VALUE}).")
     List<String> methods;
 

@@ -27,16 +27,22 @@ public final class SolverOptionsMixin {
     @Option(names = "--theta-iterations", description = "Adam iterations of the theta stage (default: ${DEFAULT-VALUE}).")
     int thetaIterations = D.thetaIterations();
 
-    @Option(names = "--theta-lr", description = "Adam step of the theta stage (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--theta-lr", description = "Adam step of the theta stage on the weights, scopes RECORD and BATCH "
+            + "(default: ${DEFAULT-VALUE}).")
     double thetaLearningRate = D.thetaLearningRate();
 
     @Option(names = "--lt", description = "Weight penalty lt of the theta stage; also sets the prior variance behind "
             + "the uncertainty (default: ${DEFAULT-VALUE}).")
     double weightPenalty = D.weightPenalty();
 
-    @Option(names = "--scope", description = "Theta scope: RECORD (one theta per record) or BATCH (one per batch) "
+    @Option(names = "--scope", description = "Theta scope: LOWRANK (one rank-2 change of the weights per record, "
+            + "all records solved together), RECORD (one full copy of the weights per record) or BATCH (one per batch) "
             + "(default: ${DEFAULT-VALUE}).")
     ThetaScope scope = D.scope();
+
+    @Option(names = "--factor-lr", description = "Adam step of the low-rank factors, scope LOWRANK "
+            + "(default: ${DEFAULT-VALUE}).")
+    double factorLearningRate = D.factorLearningRate();
 
     @Option(names = "--samples", description = "Posterior samples behind the uncertainty map (default: ${DEFAULT-VALUE}).")
     int samples = D.uncertaintySamples();
@@ -65,6 +71,6 @@ public final class SolverOptionsMixin {
     /** The options as the core's checked value; the message names a bad one. */
     public SolverOptions options() {
         return new SolverOptions(restarts, iterations, learningRate, latentPenalty, thetaIterations,
-                thetaLearningRate, weightPenalty, scope, samples, seed);
+                thetaLearningRate, weightPenalty, scope, samples, seed, factorLearningRate);
     }
 }

@@ -35,6 +35,7 @@ public final class CoreReconstructionServiceFactory implements ReconstructionSer
     private final ThetaScope scope;
     private final int uncertaintySamples;
     private final long seed;
+    private final double factorLearningRate;
 
     /** The default method with {@link SolverOptions#defaults()} and the shipped prior ({@link Priors#DEFAULT}). */
     public CoreReconstructionServiceFactory() {
@@ -69,6 +70,7 @@ public final class CoreReconstructionServiceFactory implements ReconstructionSer
         this.scope = options.scope();
         this.uncertaintySamples = options.uncertaintySamples();
         this.seed = options.seed();
+        this.factorLearningRate = options.factorLearningRate();
     }
 
     public CoreReconstructionServiceFactory(String method, SolverOptions options, Path priorPath) {
@@ -85,7 +87,7 @@ public final class CoreReconstructionServiceFactory implements ReconstructionSer
 
     public SolverOptions options() {
         return new SolverOptions(restarts, iterations, learningRate, latentPenalty, thetaIterations,
-                thetaLearningRate, weightPenalty, scope, uncertaintySamples, seed);
+                thetaLearningRate, weightPenalty, scope, uncertaintySamples, seed, factorLearningRate);
     }
 
     @Override

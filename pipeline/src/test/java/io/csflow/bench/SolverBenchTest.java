@@ -26,8 +26,8 @@ class SolverBenchTest {
         assertEquals(c.batches().length * c.ms().length, report.section(SolverBench.ITERATION).size());
 
         List<SolverBench.Row> solver = report.section(SolverBench.SOLVER);
-        assertEquals(3 * c.batches().length * c.ms().length + 1, solver.size());
-        for (String method : List.of("csgm", "csbgm-record", "csbgm-batch")) {
+        assertEquals(4 * c.batches().length * c.ms().length + 1, solver.size());
+        for (String method : List.of("csgm", "csbgm-record", "csbgm-batch", "csbgm-lowrank")) {
             for (int b : c.batches()) {
                 for (int m : c.ms()) {
                     String label = method + " B=" + b + " m=" + m;

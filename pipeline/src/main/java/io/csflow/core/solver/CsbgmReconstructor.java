@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * CS-BGM, the MAP estimator of "Uncertainty Modelling in Generative Compressed Sensing" (ICML 2022):
  * the z stage of CSGM, then, with the best z per record fixed, Adam on the generator weights theta
  * with a Gaussian penalty pulling them back to the trained theta0 (see {@link ThetaStage}).
- * {@link ThetaScope} decides whether a batch shares one theta or each record gets its own.
+ * {@link ThetaScope} decides whether a batch shares one theta, each record gets its own full copy, or
+ * each record gets its own low-rank change of theta0 ({@link LowRankThetaStage}).
  */
 public final class CsbgmReconstructor extends PriorReconstructor {
 
@@ -41,13 +42,30 @@ public final class CsbgmReconstructor extends PriorReconstructor {
         long seed = Seeds.forCall(latent.seed(), calls.getAndIncrement());
         BestLatents best = BestLatents.search(prior.decoder(), groups, latent, seed);
         Nd4j.getRandom().setSeed(Seeds.forCall(seed, -1));
-        ThetaStage stage = new ThetaStage(prior.decoder(), thetaSettings);
         int records = groups.size();
         int n = prior.outputDim();
         INDArray images = Nd4j.create(DataType.FLOAT, records, n);
         INDArray uncertainty = Nd4j.zeros(DataType.FLOAT, records, n);
         double[] penalty = new double[records];
-        if (thetaSettings.scope() == ThetaScope.BATCH) {
+        if (thetaSettings.scope() == ThetaScope.LOWRANK) {
+            MeasurementTerm term = new MeasurementTerm(groups, 1);
+            // the factors' start depends on the solver's seed only, never on the call or the batch-mates
+            LowRankThetaStage stage = new LowRankThetaStage(prior.decoder(), thetaSettings, records,
+                    Seeds.forCall(latent.seed(), -2));
+            images.assign(stage.fit(term, best.z()));
+            double[] dataLoss = term.dataLoss(images);
+            double[] sigma2OverM = new double[records];
+            for (int i = 0; i < records; i++) {
+                Observation o = groups.sorted().get(i);
+                sigma2OverM[i] = noiseVariance(o, dataLoss[i]) / o.operator().m();
+                penalty[i] = stage.penalty(i);
+            }
+            double[] u = stage.uncertainty(sigma2OverM);
+            if (u != null) {
+                uncertainty.assign(Nd4j.create(u, new long[]{records, n}, 'c').castTo(DataType.FLOAT));
+            }
+        } else if (thetaSettings.scope() == ThetaScope.BATCH) {
+            ThetaStage stage = new ThetaStage(prior.decoder(), thetaSettings);
             MeasurementTerm term = new MeasurementTerm(groups, 1);
             StackPass pass = new StackPass(prior.decoder(), records);
             DenseStack theta = stage.fit(pass, term, best.z());
@@ -64,6 +82,7 @@ public final class CsbgmReconstructor extends PriorReconstructor {
                 uncertainty.assign(u);
             }
         } else {
+            ThetaStage stage = new ThetaStage(prior.decoder(), thetaSettings);
             StackPass pass = new StackPass(prior.decoder(), 1);
             for (int i = 0; i < records; i++) {
                 OperatorGroups one = groups.single(i);

@@ -8,7 +8,7 @@ import java.util.List;
 public final class SolverCatalog {
 
     public static final List<String> METHODS = List.of("auto",
-            "lasso-pixel", "lasso-dct", "csgm", "csbgm", "csbgm-batch", "csbgm-record", "csbgm-vi");
+            "lasso-pixel", "lasso-dct", "csgm", "csbgm", "csbgm-batch", "csbgm-record", "csbgm-lowrank", "csbgm-vi");
 
     /**
      * The smallest m at which CS-BGM beat CSGM in the README's evaluation (64 test images, Gaussian
@@ -34,8 +34,10 @@ public final class SolverCatalog {
             case "csbgm" -> new CsbgmReconstructor(prior, options.latent(), options.theta(options.scope()));
             case "csbgm-batch" -> new CsbgmReconstructor(prior, options.latent(), options.theta(ThetaScope.BATCH));
             case "csbgm-record" -> new CsbgmReconstructor(prior, options.latent(), options.theta(ThetaScope.RECORD));
+            case "csbgm-lowrank" -> new CsbgmReconstructor(prior, options.latent(), options.theta(ThetaScope.LOWRANK));
+            // the variational solver adapts full weights only: the LOWRANK scope maps to its per-record form
             case "csbgm-vi" -> new CsbgmViReconstructor(prior, VariationalSettings.of(options.latent()),
-                    options.theta(options.scope()));
+                    options.theta(options.scope() == ThetaScope.LOWRANK ? ThetaScope.RECORD : options.scope()));
             default -> throw new IllegalArgumentException("unknown method '" + method + "': expected one of " + METHODS);
         };
     }

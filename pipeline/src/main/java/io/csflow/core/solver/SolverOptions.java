@@ -6,17 +6,30 @@ package io.csflow.core.solver;
  */
 public record SolverOptions(int restarts, int iterations, double learningRate, double latentPenalty,
                             int thetaIterations, double thetaLearningRate, double weightPenalty,
-                            ThetaScope scope, int uncertaintySamples, long seed) {
+                            ThetaScope scope, int uncertaintySamples, long seed, double factorLearningRate) {
 
     public SolverOptions {
         // the component settings check their own values; build them once here to fail early
         new LatentSettings(iterations, learningRate, latentPenalty, restarts, seed);
-        new ThetaSettings(thetaIterations, thetaLearningRate, 0.5, weightPenalty, scope, uncertaintySamples);
+        new ThetaSettings(thetaIterations, thetaLearningRate, 0.5, weightPenalty, scope, uncertaintySamples,
+                factorLearningRate);
     }
 
-    /** The papers' settings, with the measured better theta scope and penalty of this project. */
+    /** As the canonical constructor, with {@link ThetaSettings#DEFAULT_FACTOR_LEARNING_RATE}. */
+    public SolverOptions(int restarts, int iterations, double learningRate, double latentPenalty,
+                         int thetaIterations, double thetaLearningRate, double weightPenalty,
+                         ThetaScope scope, int uncertaintySamples, long seed) {
+        this(restarts, iterations, learningRate, latentPenalty, thetaIterations, thetaLearningRate, weightPenalty,
+                scope, uncertaintySamples, seed, ThetaSettings.DEFAULT_FACTOR_LEARNING_RATE);
+    }
+
+    /**
+     * The papers' settings, with the measured best theta scope (LOWRANK: RECORD's error at about csgm's cost
+     * per iteration) and penalty of this project.
+     */
     public static SolverOptions defaults() {
-        return new SolverOptions(2, 1000, 0.1, 0.1, 400, 2e-4, DEFAULT_WEIGHT_PENALTY, ThetaScope.RECORD, 16, 0);
+        return new SolverOptions(2, 1000, 0.1, 0.1, 400, 2e-4, DEFAULT_WEIGHT_PENALTY, ThetaScope.LOWRANK, 16, 0,
+                ThetaSettings.DEFAULT_FACTOR_LEARNING_RATE);
     }
 
     /** lt: chosen by the evaluate runs recorded in the README. */
@@ -27,6 +40,7 @@ public record SolverOptions(int restarts, int iterations, double learningRate, d
     }
 
     public ThetaSettings theta(ThetaScope s) {
-        return new ThetaSettings(thetaIterations, thetaLearningRate, 0.5, weightPenalty, s, uncertaintySamples);
+        return new ThetaSettings(thetaIterations, thetaLearningRate, 0.5, weightPenalty, s, uncertaintySamples,
+                factorLearningRate);
     }
 }

@@ -1,0 +1,224 @@
+package io.csflow.core.solver;
+
+import io.csflow.core.nn.Activation;
+import io.csflow.core.nn.DenseStack;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Forward and backward passes of the decoder for a batch in which row i has its own low-rank weight change:
+ * layer l computes act(h_i (W_l + U_il V_il) + b_l + db_il) for every row i (see {@link LowRankFactors}).
+ *
+ * <p>The shared W_l stays one GEMM over the whole batch; the per-row terms are small (h_i U_il is r dot
+ * products, (h_i U_il) V_il a rank-r update) and run as plain Java loops over host copies of the rows.
+ * The per-row term is written into the pre-activation buffer first and the GEMM accumulates onto it
+ * (beta = 1), so each layer costs one host copy in and one out. Backward, per row:
+ * dH = dPre W^T + (dPre V^T) U^T, dV = (h U)^T dPre, dU = h^T (dPre V^T), ddb = dPre.
+ *
+ * <p>Optionally the forward adds weight noise (for posterior samples): row i uses
+ * W_l + s_il E_l and b_l + t_il e_l with E_l, e_l shared by all rows ({@link WeightNoise}).
+ *
+ * <p>Every buffer is allocated once; nothing is allocated per call. Not thread-safe.
+ */
+final class LowRankPass {
+
+    private static final int R = LowRankFactors.RANK;
+
+    private final DenseStack net;
+    private final int batch;
+    private final int layers;
+    private final int[] in;
+    private final int[] out;
+    private final INDArray input;
+    private final INDArray[] pre;
+    private final INDArray[] post;
+    private final INDArray[] dPost;
+    private final INDArray[] dPre;
+    private final INDArray[] noisy;
+    private final HostCopy inputCopy;
+    private final HostCopy[] preCopy;
+    private final HostCopy[] postCopy;
+    private final HostCopy[] dPreCopy;
+    private final HostCopy[] dPostCopy;
+    private final HostCopy[] noisyCopy;
+    /** h[l]: the input rows of layer l from the last forward (batch x in_l). */
+    private final double[][] h;
+    /** proj[l]: h_i U_il from the last forward (batch x r). */
+    private final double[][] proj;
+    private final double[][] bias;
+    private final double[] rows;
+    private final double[] rowsIn;
+    private final double[] noiseRows;
+
+    /** @param net the shared weights theta0 (not modified) */
+    LowRankPass(DenseStack net, int batch) {
+        if (batch <= 0) {
+            throw new IllegalArgumentException("batch size must be positive, got " + batch);
+        }
+        this.net = net;
+        this.batch = batch;
+        layers = net.layers();
+        DataType type = net.weight(0).dataType();
+        in = new int[layers];
+        out = new int[layers];
+        pre = new INDArray[layers];
+        post = new INDArray[layers];
+        dPost = new INDArray[layers];
+        dPre = new INDArray[layers];
+        noisy = new INDArray[layers];
+        preCopy = new HostCopy[layers];
+        postCopy = new HostCopy[layers];
+        dPreCopy = new HostCopy[layers];
+        dPostCopy = new HostCopy[layers];
+        noisyCopy = new HostCopy[layers];
+        h = new double[layers][];
+        proj = new double[layers][];
+        bias = new double[layers][];
+        int maxIn = 0;
+        int maxOut = 0;
+        for (int l = 0; l < layers; l++) {
+            in[l] = (int) net.weight(l).rows();
+            out[l] = net.width(l);
+            maxIn = Math.max(maxIn, in[l]);
+            maxOut = Math.max(maxOut, out[l]);
+            boolean identity = net.activation(l) == Activation.IDENTITY;
+            pre[l] = Nd4j.create(type, batch, out[l]);
+            post[l] = identity ? pre[l] : Nd4j.create(type, batch, out[l]);
+            dPost[l] = Nd4j.create(type, batch, out[l]);
+            dPre[l] = identity ? dPost[l] : Nd4j.create(type, batch, out[l]);
+            noisy[l] = Nd4j.create(type, batch, out[l]);
+            preCopy[l] = new HostCopy(pre[l]);
+            postCopy[l] = new HostCopy(post[l]);
+            dPreCopy[l] = new HostCopy(dPre[l]);
+            dPostCopy[l] = new HostCopy(dPost[l]);
+            noisyCopy[l] = new HostCopy(noisy[l]);
+            h[l] = new double[batch * in[l]];
+            proj[l] = new double[batch * R];
+            bias[l] = net.bias(l).castTo(DataType.DOUBLE).toDoubleVector();
+        }
+        input = Nd4j.create(type, batch, in[0]);
+        inputCopy = new HostCopy(input);
+        rows = new double[batch * maxOut];
+        rowsIn = new double[batch * maxIn];
+        noiseRows = new double[batch * maxOut];
+    }
+
+    int batch() {
+        return batch;
+    }
+
+    /** Fixes the input rows (the latents z, batch x in) for the following passes. */
+    void setInput(INDArray z) {
+        input.assign(z);
+        inputCopy.read(h[0]);
+    }
+
+    /** Runs the decoder with the factors' weight changes; returns the output buffer (batch x out), valid until the next call. */
+    INDArray forward(LowRankFactors f) {
+        return forward(f, null);
+    }
+
+    /** As {@link #forward(LowRankFactors)}, with weight noise added when {@code noise} is not null. */
+    INDArray forward(LowRankFactors f, WeightNoise noise) {
+        double[] x = f.values();
+        for (int l = 0; l < layers; l++) {
+            INDArray below = l == 0 ? input : post[l - 1];
+            if (l > 0) {
+                postCopy[l - 1].read(h[l]);
+            }
+            int n = in[l];
+            int o = out[l];
+            double[] hl = h[l];
+            double[] pl = proj[l];
+            double[] bl = bias[l];
+            if (noise != null) {
+                Nd4j.gemm(below, noise.weight(l), noisy[l], false, false, 1.0, 0.0);
+                noisyCopy[l].read(noiseRows);
+            }
+            for (int i = 0; i < batch; i++) {
+                int u = f.u(l, i);
+                int v = f.v(l, i);
+                int b = f.db(l, i);
+                int hi = i * n;
+                int ri = i * o;
+                double p0 = Kernels.dot(hl, hi, x, u, n);
+                double p1 = Kernels.dot(hl, hi, x, u + n, n);
+                pl[R * i] = p0;
+                pl[R * i + 1] = p1;
+                for (int j = 0; j < o; j++) {
+                    rows[ri + j] = bl[j] + x[b + j] + p0 * x[v + j] + p1 * x[v + o + j];
+                }
+                if (noise != null) {
+                    double sw = noise.weightScale(l, i);
+                    double sb = noise.biasScale(l, i);
+                    double[] e = noise.bias(l);
+                    for (int j = 0; j < o; j++) {
+                        rows[ri + j] += sw * noiseRows[ri + j] + sb * e[j];
+                    }
+                }
+            }
+            preCopy[l].write(rows);
+            Nd4j.gemm(below, net.weight(l), pre[l], false, false, 1.0, 1.0);
+            net.activation(l).forward(pre[l], post[l]);
+        }
+        return post[layers - 1];
+    }
+
+    /** Buffer the caller fills with dLoss/dOutput before {@link #backward}. */
+    INDArray outputGradient() {
+        return dPost[layers - 1];
+    }
+
+    /** The output of the last forward, copied into dst (batch x out, row-major). */
+    void readOutput(double[] dst) {
+        postCopy[layers - 1].read(dst);
+    }
+
+    /**
+     * Back-propagates {@link #outputGradient()} through the last (noise-free) forward and overwrites the
+     * factors' gradients with dLoss/d(U, V, db). The first layer's input gradient is not computed.
+     */
+    void backward(LowRankFactors f) {
+        double[] x = f.values();
+        double[] g = f.gradients();
+        for (int l = layers - 1; l >= 0; l--) {
+            net.activation(l).backward(pre[l], post[l], dPost[l], dPre[l]);
+            dPreCopy[l].read(rows);
+            int n = in[l];
+            int o = out[l];
+            double[] hl = h[l];
+            double[] pl = proj[l];
+            for (int i = 0; i < batch; i++) {
+                int u = f.u(l, i);
+                int v = f.v(l, i);
+                int b = f.db(l, i);
+                int hi = i * n;
+                int ri = i * o;
+                double q0 = Kernels.dot(rows, ri, x, v, o);
+                double q1 = Kernels.dot(rows, ri, x, v + o, o);
+                double p0 = pl[R * i];
+                double p1 = pl[R * i + 1];
+                for (int j = 0; j < o; j++) {
+                    double d = rows[ri + j];
+                    g[b + j] = d;
+                    g[v + j] = p0 * d;
+                    g[v + o + j] = p1 * d;
+                }
+                for (int j = 0; j < n; j++) {
+                    g[u + j] = q0 * hl[hi + j];
+                    g[u + n + j] = q1 * hl[hi + j];
+                }
+                if (l > 0) {
+                    for (int j = 0; j < n; j++) {
+                        rowsIn[hi + j] = q0 * x[u + j] + q1 * x[u + n + j];
+                    }
+                }
+            }
+            if (l > 0) {
+                dPostCopy[l - 1].write(rowsIn);
+                Nd4j.gemm(dPre[l], net.weight(l), dPost[l - 1], false, true, 1.0, 1.0);
+            }
+        }
+    }
+}
