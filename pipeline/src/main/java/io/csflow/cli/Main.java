@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
             ProduceCommand.class,
             ConsumeCommand.class,
             DriftCommand.class,
+            TradeoffCommand.class,
             // ---- (end of subcommands) ----
             CommandLine.HelpCommand.class,
         })

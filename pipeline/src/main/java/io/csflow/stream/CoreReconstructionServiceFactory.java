@@ -3,10 +3,12 @@ package io.csflow.stream;
 import io.csflow.core.operator.OperatorCache;
 import io.csflow.core.prior.Priors;
 import io.csflow.core.prior.VaePrior;
+import io.csflow.core.solver.EarlyStop;
 import io.csflow.core.solver.Reconstructor;
 import io.csflow.core.solver.SolverCatalog;
 import io.csflow.core.solver.SolverOptions;
 import io.csflow.core.solver.ThetaScope;
+import io.csflow.core.solver.WarmStart;
 
 import java.nio.file.Path;
 
@@ -35,6 +37,9 @@ public final class CoreReconstructionServiceFactory implements ReconstructionSer
     private final ThetaScope scope;
     private final int uncertaintySamples;
     private final long seed;
+    private final String warmStart;
+    private final double earlyStopTolerance;
+    private final int earlyStopWindow;
 
     /** The default method with {@link SolverOptions#defaults()} and the shipped prior ({@link Priors#DEFAULT}). */
     public CoreReconstructionServiceFactory() {
@@ -69,6 +74,9 @@ public final class CoreReconstructionServiceFactory implements ReconstructionSer
         this.scope = options.scope();
         this.uncertaintySamples = options.uncertaintySamples();
         this.seed = options.seed();
+        this.warmStart = options.warmStart().toString();
+        this.earlyStopTolerance = options.earlyStop().tolerance();
+        this.earlyStopWindow = options.earlyStop().window();
     }
 
     public CoreReconstructionServiceFactory(String method, SolverOptions options, Path priorPath) {
@@ -85,7 +93,8 @@ public final class CoreReconstructionServiceFactory implements ReconstructionSer
 
     public SolverOptions options() {
         return new SolverOptions(restarts, iterations, learningRate, latentPenalty, thetaIterations,
-                thetaLearningRate, weightPenalty, scope, uncertaintySamples, seed);
+                thetaLearningRate, weightPenalty, scope, uncertaintySamples, seed, WarmStart.parse(warmStart),
+                new EarlyStop(earlyStopTolerance, earlyStopWindow));
     }
 
     @Override

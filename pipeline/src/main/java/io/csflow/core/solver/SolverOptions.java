@@ -6,12 +6,24 @@ package io.csflow.core.solver;
  */
 public record SolverOptions(int restarts, int iterations, double learningRate, double latentPenalty,
                             int thetaIterations, double thetaLearningRate, double weightPenalty,
-                            ThetaScope scope, int uncertaintySamples, long seed) {
+                            ThetaScope scope, int uncertaintySamples, long seed,
+                            WarmStart warmStart, EarlyStop earlyStop) {
 
     public SolverOptions {
         // the component settings check their own values; build them once here to fail early
-        new LatentSettings(iterations, learningRate, latentPenalty, restarts, seed);
+        LatentSettings latent = new LatentSettings(iterations, learningRate, latentPenalty, restarts, seed,
+                warmStart, earlyStop);
+        warmStart = latent.warmStart();
+        earlyStop = latent.earlyStop();
         new ThetaSettings(thetaIterations, thetaLearningRate, 0.5, weightPenalty, scope, uncertaintySamples);
+    }
+
+    /** Random starts, no early stopping: the papers' z stage with these counts. */
+    public SolverOptions(int restarts, int iterations, double learningRate, double latentPenalty,
+                         int thetaIterations, double thetaLearningRate, double weightPenalty,
+                         ThetaScope scope, int uncertaintySamples, long seed) {
+        this(restarts, iterations, learningRate, latentPenalty, thetaIterations, thetaLearningRate, weightPenalty,
+                scope, uncertaintySamples, seed, WarmStart.random(), EarlyStop.OFF);
     }
 
     /** The papers' settings, with the measured better theta scope and penalty of this project. */
@@ -23,10 +35,15 @@ public record SolverOptions(int restarts, int iterations, double learningRate, d
     public static final double DEFAULT_WEIGHT_PENALTY = 1e4;
 
     public LatentSettings latent() {
-        return new LatentSettings(iterations, learningRate, latentPenalty, restarts, seed);
+        return new LatentSettings(iterations, learningRate, latentPenalty, restarts, seed, warmStart, earlyStop);
     }
 
     public ThetaSettings theta(ThetaScope s) {
         return new ThetaSettings(thetaIterations, thetaLearningRate, 0.5, weightPenalty, s, uncertaintySamples);
+    }
+
+    public SolverOptions withLatent(int newRestarts, int newIterations, WarmStart newWarmStart, EarlyStop newEarlyStop) {
+        return new SolverOptions(newRestarts, newIterations, learningRate, latentPenalty, thetaIterations,
+                thetaLearningRate, weightPenalty, scope, uncertaintySamples, seed, newWarmStart, newEarlyStop);
     }
 }
