@@ -40,8 +40,9 @@ public final class TradeoffCommand implements Callable<Integer> {
     float noise;
 
     @Option(names = "--settings", split = ",",
-            defaultValue = "10x1000,1x100,1x300,2x300,1x25/bank:4096,1x50/bank:4096,1x100/bank:4096,"
-                    + "1x200/bank:4096/1e-3,2x150/bank:4096/1e-3,3x200/bank:4096/1e-3",
+            defaultValue = "10x1000,1x100,1x300,1x1000,2x1000,1x100/encoder,1x300/encoder/1e-3,"
+                    + "1x25/bank:4096,1x50/bank:4096,1x100/bank:4096,1x200/bank:4096/1e-3,2x200/bank:4096/1e-3,"
+                    + "1x200/bank:16384/1e-3",
             description = "z-stage settings RxI[/warm[/tol]] (warm: random, encoder, bank[:K]; tol: early-stop "
                     + "tolerance, 0 off) (default: ${DEFAULT-VALUE}).")
     List<String> settings;
