@@ -63,8 +63,9 @@ public final class SolverOptionsMixin {
     Path prior = Priors.DEFAULT;
 
     /**
-     * Settings that keep an interactive run short: one restart, 300 + 100 iterations, one theta per batch.
-     * They cost about a tenth of the defaults and lose some quality (README, "Evaluation").
+     * Settings that keep an interactive run short: the default z stage (bank start, early stopping) capped at
+     * 300 iterations, 100 theta iterations with one theta per batch, which loses some quality at large m
+     * (README, "Evaluation").
      */
     public static SolverOptionsMixin quick() {
         SolverOptionsMixin m = new SolverOptionsMixin();

@@ -185,7 +185,7 @@ public final class Tradeoff {
             return "papers (10x1000)";
         }
         String[] parts = label.split("/");
-        String warm = parts.length > 1 ? parts[1].replaceAll(":.*", "") : "random";
+        String warm = parts.length > 1 ? parts[1] : "random";
         boolean stops = parts.length > 2 && Double.parseDouble(parts[2]) > 0;
         return warm + (stops ? " + early stop" : "");
     }

@@ -24,19 +24,19 @@ import java.util.WeakHashMap;
  */
 final class CandidateBank {
 
-    private static final int OPERATORS_KEPT = 16;
+    /**
+     * Projections kept per bank, in floats (128 MB): about 40 operators at K = 4096, m = 200. A fleet with more
+     * distinct operators than fit pays the 2Kmn product again per call, which {@link SolverFlops} charges anyway.
+     */
+    private static final long PROJECTED_FLOATS_KEPT = 32L << 20;
     private static final long BANK_SEED = 0x5EED_BA4CL;
     private static final Map<DenseStack, Map<Integer, CandidateBank>> BANKS = new WeakHashMap<>();
 
     private final INDArray z;
     private final INDArray images;
     private final double[] latentNormSq;
-    private final Map<OperatorSpec, Projected> byOperator = new LinkedHashMap<>(OPERATORS_KEPT, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<OperatorSpec, Projected> eldest) {
-            return size() > OPERATORS_KEPT;
-        }
-    };
+    private final Map<OperatorSpec, Projected> byOperator = new LinkedHashMap<>(16, 0.75f, true);
+    private long projectedFloats;
 
     /** A g(z_k) for one operator, and its squared row norms. */
     private record Projected(INDArray rows, double[] normSq) {
@@ -121,6 +121,13 @@ final class CandidateBank {
                 }
                 p = new Projected(rows, normSq);
                 byOperator.put(op.spec(), p);
+                projectedFloats += rows.length();
+                // least recently used first; the newest entry always stays
+                var oldest = byOperator.entrySet().iterator();
+                while (projectedFloats > PROJECTED_FLOATS_KEPT && byOperator.size() > 1) {
+                    projectedFloats -= oldest.next().getValue().rows().length();
+                    oldest.remove();
+                }
             }
             return p;
         }
