@@ -51,6 +51,10 @@ public final class TradeoffCommand implements Callable<Integer> {
             + "--iterations 1000` run: its results.csv gives the 10x1000 point instead of recomputing it.")
     Path papersResults;
 
+    @Option(names = "--reuse", description = "Folder of an earlier tradeoff run: settings found in its tradeoff.csv "
+            + "(same m) are read from it instead of run again, e.g. to redraw the chart with more settings.")
+    Path reuse;
+
     @Mixin
     SolverOptionsMixin solver;
 
@@ -75,6 +79,14 @@ public final class TradeoffCommand implements Callable<Integer> {
                         + " (give the --out folder of an `evaluate --methods csgm --restarts 10 --iterations 1000` run)");
             }
         }
+        Path earlier = null;
+        if (reuse != null) {
+            earlier = reuse.resolve("tradeoff.csv");
+            if (!Files.isRegularFile(earlier)) {
+                throw new IllegalArgumentException("--reuse: no tradeoff.csv in " + reuse
+                        + " (give the --out folder of an earlier `csflow tradeoff` run)");
+            }
+        }
         VaePrior vae = Priors.load(solver.prior);
         FashionMnist.Dataset test = FashionMnist.load(FashionMnist.Split.TEST);
         if (images < 1 || images > test.size()) {
@@ -87,6 +99,9 @@ public final class TradeoffCommand implements Callable<Integer> {
                     vae.outputDim()));
             for (TradeoffPoint p : points) {
                 if (p.label().equals(PAPERS) && csv != null && tradeoff.reuse(csv, m, p) != null) {
+                    continue;
+                }
+                if (earlier != null && tradeoff.reuseEarlier(earlier, m, p.label()) != null) {
                     continue;
                 }
                 tradeoff.run(p, op);

@@ -115,6 +115,26 @@ public final class Tradeoff {
         return null;
     }
 
+    /**
+     * Adds the point (m, setting) from an earlier tradeoff.csv instead of running it again; returns null when
+     * that file has no such row.
+     */
+    public Point reuseEarlier(Path tradeoffCsv, int m, String label) throws IOException {
+        List<String> lines = Files.readAllLines(tradeoffCsv);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            if (Integer.parseInt(f[0]) == m && f[1].equals(label)) {
+                Point p = new Point(m, label, Double.parseDouble(f[2]), Double.parseDouble(f[3]),
+                        Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[7]), true);
+                points.add(p);
+                System.out.printf("  m=%-4d %-28s MSE %.5f +- %.5f  (from %s)%n", m, label, p.mse(), p.standardError(),
+                        tradeoffCsv);
+                return p;
+            }
+        }
+        return null;
+    }
+
     public List<Point> points() {
         return List.copyOf(points);
     }
@@ -133,7 +153,7 @@ public final class Tradeoff {
 
     /**
      * Writes tradeoff.csv, tradeoff.md (with the ratio of each point's GFLOP to the papers' point at its m) and
-     * tradeoff.png (MSE vs GFLOP/image, log x, one line per m and warm-start kind).
+     * tradeoff.png and tradeoff-m{m}.png (MSE vs GFLOP/image, log x, one line per m and kind of start).
      */
     public void report(Path out, String papersLabel, String title) throws IOException {
         Files.createDirectories(out);
@@ -163,11 +183,21 @@ public final class Tradeoff {
         System.out.println();
         System.out.print(md);
 
+        chart(points, papersLabel, "").save(out.resolve("tradeoff.png"));
+        for (int m : points.stream().map(Point::m).distinct().toList()) {
+            chart(points.stream().filter(p -> p.m() == m).toList(), papersLabel, ", m=" + m)
+                    .save(out.resolve("tradeoff-m" + m + ".png"));
+        }
+        System.out.println("wrote " + out.toAbsolutePath());
+    }
+
+    /** MSE vs GFLOP/image, log x, one line per m and kind of start. */
+    private static Charts.LineChart chart(List<Point> points, String papersLabel, String titleSuffix) {
         Map<String, List<Point>> lines = new LinkedHashMap<>();
         for (Point p : points) {
             lines.computeIfAbsent("m=" + p.m() + " " + family(p.label(), papersLabel), k -> new ArrayList<>()).add(p);
         }
-        Charts.LineChart chart = Charts.line("Fashion-MNIST, csgm z stage: MSE vs compute")
+        Charts.LineChart chart = Charts.line("Fashion-MNIST, csgm z stage: MSE vs compute" + titleSuffix)
                 .xLabel("GFLOP per image (analytic)").yLabel("per-pixel MSE").logX(true);
         for (Map.Entry<String, List<Point>> e : lines.entrySet()) {
             List<Point> ps = e.getValue().stream().sorted(Comparator.comparingDouble(Point::gflopPerImage)).toList();
@@ -175,18 +205,16 @@ public final class Tradeoff {
                     ps.stream().mapToDouble(Point::mse).toArray(),
                     ps.stream().mapToDouble(Point::standardError).toArray());
         }
-        chart.save(out.resolve("tradeoff.png"));
-        System.out.println("wrote " + out.toAbsolutePath());
+        return chart;
     }
 
-    /** The line a setting belongs to: the papers' point, or its warm start and whether it stops early. */
+    /** The line a setting belongs to: the papers' point, or its kind of start (any R, I, K, tolerance). */
     static String family(String label, String papersLabel) {
         if (label.equals(papersLabel)) {
             return "papers (10x1000)";
         }
         String[] parts = label.split("/");
-        String warm = parts.length > 1 ? parts[1] : "random";
-        boolean stops = parts.length > 2 && Double.parseDouble(parts[2]) > 0;
-        return warm + (stops ? " + early stop" : "");
+        String warm = parts.length > 1 ? parts[1].replaceAll(":.*", "") : "random";
+        return warm + " start";
     }
 }

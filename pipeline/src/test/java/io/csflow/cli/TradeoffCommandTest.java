@@ -46,6 +46,16 @@ class TradeoffCommandTest {
         assertEquals(papersGflop / gflop, ratio, 0.01 * ratio);
         assertTrue(Files.size(out.resolve("tradeoff.png")) > 1000);
         assertTrue(Files.readString(out.resolve("tradeoff.md")).contains("| 30 | 1x8/bank:64 |"));
+
+        // a second run reads the settings it already has and runs only the new one
+        Path again = tmp.resolve("again");
+        MainTest.Run r2 = MainTest.run("tradeoff", "--images", "6", "--m", "30", "--batch", "4",
+                "--settings", "1x8,1x4/bank:64", "--reuse", out.toString(), "-o", again.toString());
+        assertEquals(0, r2.exit(), r2.err());
+        List<String> rows2 = Files.readAllLines(again.resolve("tradeoff.csv"));
+        assertEquals(3, rows2.size(), String.join("\n", rows2));
+        assertEquals(rows.get(2).split(",")[2], rows2.get(1).split(",")[2]);
+        assertTrue(rows2.get(1).endsWith(",true") && rows2.get(2).endsWith(",false"), String.join("\n", rows2));
     }
 
     @Test
