@@ -39,7 +39,6 @@ final class LatentSearch {
      */
     static Outcome run(DenseStack decoder, OperatorGroups groups, int copies, INDArray z, LatentSettings settings) {
         int rows = groups.size() * copies;
-        int[] spent = new int[rows];
         EarlyStop stop = settings.earlyStop();
         int total = settings.iterations();
         if (!stop.enabled()) {
@@ -49,65 +48,43 @@ final class LatentSearch {
             for (int it = 0; it < total; it++) {
                 step(decoder, pass, term, z, moments, settings, it, false);
             }
+            int[] spent = new int[rows];
             java.util.Arrays.fill(spent, total);
             return new Outcome(finalLoss(decoder, pass, term, z, settings.latentPenalty()), spent);
         }
-        // active rows, by their index in z
-        int[] active = new int[rows];
-        for (int r = 0; r < rows; r++) {
-            active[r] = r;
-        }
-        double[] best = new double[rows];
-        java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
+        ActiveRows tracker = new ActiveRows(stop, rows);
         INDArray za = z.dup();
         Moments moments = new Moments(za);
         MeasurementTerm term = new MeasurementTerm(groups, copies);
         StackPass pass = new StackPass(decoder, rows);
-        for (int it = 0; it < total && active.length > 0; it++) {
-            boolean check = it > 0 && it % stop.window() == 0;
+        for (int it = 0; it < total && !tracker.isEmpty(); it++) {
+            boolean check = tracker.isCheck(it);
             double[] now = step(decoder, pass, term, za, moments, settings, it, check || it == 0);
             if (it == 0) {
-                System.arraycopy(now, 0, best, 0, rows);
-                continue;
-            }
-            if (!check) {
-                continue;
-            }
-            // now[a] is the loss before this step; a row that stalled keeps the step just taken
-            List<Integer> keep = new ArrayList<>();
-            for (int a = 0; a < active.length; a++) {
-                int row = active[a];
-                double before = best[row];
-                best[row] = Math.min(before, now[a]);
-                if (stop.stalled(before, best[row])) {
-                    z.getRow(row).assign(za.getRow(a));
-                    spent[row] = it + 1;
-                } else {
-                    keep.add(a);
+                tracker.start(now);
+            } else if (check) {
+                // now[a] is the loss before this step; a row that stalled keeps the step just taken
+                int[] before = tracker.active();
+                int[] left = tracker.check(now, it + 1);
+                for (int a : left) {
+                    z.getRow(before[a]).assign(za.getRow(a));
                 }
-            }
-            if (keep.size() < active.length) {
-                int[] positions = keep.stream().mapToInt(Integer::intValue).toArray();
-                int[] next = new int[positions.length];
-                for (int i = 0; i < positions.length; i++) {
-                    next[i] = active[positions[i]];
+                if (left.length > 0 && !tracker.isEmpty()) {
+                    int[] kept = tracker.kept();
+                    za = Nd4j.pullRows(za, 1, kept);
+                    moments = moments.subset(za, kept);
+                    term = new MeasurementTerm(subset(groups, copies, tracker.active()), 1);
+                    pass = new StackPass(decoder, kept.length);
                 }
-                active = next;
-                if (active.length == 0) {
-                    break;
-                }
-                za = Nd4j.pullRows(za, 1, positions);
-                moments = moments.subset(za, positions);
-                term = new MeasurementTerm(subset(groups, copies, active), 1);
-                pass = new StackPass(decoder, active.length);
             }
         }
+        int[] active = tracker.active();
         for (int a = 0; a < active.length; a++) {
             z.getRow(active[a]).assign(za.getRow(a));
-            spent[active[a]] = total;
         }
         MeasurementTerm full = new MeasurementTerm(groups, copies);
-        return new Outcome(finalLoss(decoder, new StackPass(decoder, rows), full, z, settings.latentPenalty()), spent);
+        return new Outcome(finalLoss(decoder, new StackPass(decoder, rows), full, z, settings.latentPenalty()),
+                tracker.spent(total));
     }
 
     /** One Adam step on every row of z; with {@code measure}, returns each row's loss before the step (else null). */

@@ -176,6 +176,22 @@ class WarmStartTest {
     }
 
     @Test
+    void activeRowsDropStalledRowsAndChargeTheirSteps() {
+        ActiveRows rows = new ActiveRows(new EarlyStop(0.1, 5), 4);
+        assertTrue(!rows.isCheck(0) && !rows.isCheck(3) && rows.isCheck(5) && rows.isCheck(10));
+        rows.start(new double[]{10, 10, 10, 10});
+        // rows 1 and 3 improved by less than 10%
+        assertArrayEquals(new int[]{1, 3}, rows.check(new double[]{5, 9.5, 8, 10.5}, 6));
+        assertArrayEquals(new int[]{0, 2}, rows.active());
+        assertArrayEquals(new int[]{0, 2}, rows.kept());
+        // positions now refer to rows 0 and 2: row 2 (position 1) stalls
+        assertArrayEquals(new int[]{1}, rows.check(new double[]{4, 7.9}, 11));
+        assertArrayEquals(new int[]{0}, rows.active());
+        assertArrayEquals(new int[]{20, 6, 11, 6}, rows.spent(20));
+        assertTrue(!new ActiveRows(EarlyStop.OFF, 1).isCheck(25), "stopping off never checks");
+    }
+
+    @Test
     void solverFlopsMatchAHandCountForATinyStack() {
         DenseStack dec = DenseStack.xavier(new int[]{2, 3, 4}, Activation.SOFTPLUS, Activation.SIGMOID, 1);
         DenseStack enc = DenseStack.xavier(new int[]{4, 3, 4}, Activation.SOFTPLUS, Activation.IDENTITY, 2);
