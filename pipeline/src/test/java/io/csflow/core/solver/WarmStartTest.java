@@ -176,6 +176,42 @@ class WarmStartTest {
     }
 
     @Test
+    void aMixedBatchShrinksPerOperatorGroupAndKeepsItsOrder() {
+        List<MeasurementOperator> ops = List.of(
+                MeasurementOperators.create(new OperatorSpec(OperatorKind.GAUSSIAN, 5, 120, 784)),
+                MeasurementOperators.create(new OperatorSpec(OperatorKind.SUBSAMPLED_DCT, 6, 150, 784)),
+                MeasurementOperators.create(new OperatorSpec(OperatorKind.RADEMACHER, 7, 100, 784)));
+        List<Observation> batch = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            MeasurementOperator op = ops.get(i % 3);
+            INDArray y = Nd4j.create(DataType.FLOAT, 1, op.m());
+            op.forward(Nd4j.create(test.images()[i], new long[]{1, 784}, 'c'), y);
+            batch.add(new Observation(op, y.toFloatVector(), 0.01f));
+        }
+        LatentSettings settings = new LatentSettings(300, 0.1, 0.01, 2, 1, WarmStart.bank(4096),
+                new EarlyStop(1e-3, 10));
+        List<Estimate> out = new CsgmReconstructor(prior, settings).reconstruct(batch);
+        List<Estimate> all = new CsgmReconstructor(prior, settings.withEarlyStop(EarlyStop.OFF)).reconstruct(batch);
+        int spent = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            float[] image = out.get(i).image();
+            double own = 0;
+            double other = 0;
+            double unstopped = 0;
+            for (int p = 0; p < 784; p++) {
+                own += Math.pow(test.images()[i][p] - image[p], 2) / 784;
+                other += Math.pow(test.images()[(i + 1) % batch.size()][p] - image[p], 2) / 784;
+                unstopped += Math.pow(test.images()[i][p] - all.get(i).image()[p], 2) / 784;
+            }
+            assertTrue(own < other, "record " + i + ": MSE " + own + ", to the next record's truth " + other);
+            assertTrue(Math.abs(own - unstopped) < 0.1 * unstopped, "record " + i + ": MSE " + own
+                    + " with early stopping, " + unstopped + " without");
+            spent += out.get(i).iterations();
+        }
+        assertTrue(spent < 600 * batch.size(), "no start stopped early: " + spent);
+    }
+
+    @Test
     void activeRowsDropStalledRowsAndChargeTheirSteps() {
         ActiveRows rows = new ActiveRows(new EarlyStop(0.1, 5), 4);
         assertTrue(!rows.isCheck(0) && !rows.isCheck(3) && rows.isCheck(5) && rows.isCheck(10));
