@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
@@ -96,7 +97,6 @@ record BestLatents(INDArray z, double[] loss, int[] iterations) {
         BooleanIndexing.replaceWhere(back, 0.0, Conditions.lessThan(0.0));
         BooleanIndexing.replaceWhere(back, 1.0, Conditions.greaterThan(1.0));
         INDArray out = new StackPass(encoder, groups.size()).forward(encoder, back);
-        return out.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, latent)).dup();
+        return out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, latent)).dup();
     }
 }

@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -61,7 +62,7 @@ final class CandidateBank {
     /** The bank of {@code size} candidates for this decoder, decoded on first use. */
     static CandidateBank of(DenseStack decoder, int size) {
         synchronized (BANKS) {
-            return BANKS.computeIfAbsent(decoder, d -> new java.util.HashMap<>())
+            return BANKS.computeIfAbsent(decoder, d -> new HashMap<>())
                     .computeIfAbsent(size, s -> new CandidateBank(decoder, s));
         }
     }

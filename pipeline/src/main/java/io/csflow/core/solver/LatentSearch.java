@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -49,7 +50,7 @@ final class LatentSearch {
                 step(decoder, pass, term, z, moments, settings, it, false);
             }
             int[] spent = new int[rows];
-            java.util.Arrays.fill(spent, total);
+            Arrays.fill(spent, total);
             return new Outcome(finalLoss(decoder, pass, term, z, settings.latentPenalty()), spent);
         }
         ActiveRows tracker = new ActiveRows(stop, rows);
