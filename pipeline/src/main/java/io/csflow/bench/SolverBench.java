@@ -10,6 +10,7 @@ import io.csflow.core.prior.GenerativePrior;
 import io.csflow.core.solver.Observation;
 import io.csflow.core.solver.Reconstructor;
 import io.csflow.core.solver.SolverCatalog;
+import io.csflow.core.solver.SolverFlops;
 import io.csflow.core.solver.SolverOptions;
 import io.csflow.core.solver.ThetaScope;
 import io.csflow.data.FashionMnist;
@@ -30,7 +31,7 @@ import java.util.concurrent.Future;
  * Measures the solver against the machine's fp32 matrix-product peak through ND4J, in one run:
  * the GEMM peak on large square matrices, the GEMM rate at the solver's shapes, the solver's
  * achieved GFLOP/s and reconstructions/s for csgm and csbgm (both theta scopes), and a 1-vs-2-thread
- * scaling figure. FLOPs are counted analytically (matrix products only, see {@link #formula}).
+ * scaling figure. FLOPs are counted analytically by {@link SolverFlops} (matrix products only).
  *
  * <p>Plain Java: the CLI ({@code csflow bench}) and the tests call {@link #run}.
  */
@@ -98,6 +99,7 @@ public final class SolverBench {
     private final Config config;
     private final PrintStream log;
     private final int[] sizes;
+    private final SolverFlops flops;
 
     public SolverBench(GenerativePrior prior, Config config, PrintStream log) {
         this.prior = prior;
@@ -109,43 +111,31 @@ public final class SolverBench {
         for (int l = 0; l < d.layers(); l++) {
             sizes[l + 1] = d.width(l);
         }
+        flops = new SolverFlops(d, null);
     }
 
     // ---------------------------------------------------------------- FLOP model
 
-    /** Sum over decoder layers of 2 in out: one forward product per row. */
+    /** D, one decoder forward per row ({@link SolverFlops}). */
     public long decoderFlops() {
-        long f = 0;
-        for (int l = 0; l + 1 < sizes.length; l++) {
-            f += 2L * sizes[l] * sizes[l + 1];
-        }
-        return f;
+        return flops.decoder();
     }
 
-    /** Per row and z-stage iteration: forward, backward to z (no weight gradients), A x and A^T r. */
+    /** Per row and z-stage iteration ({@link SolverFlops#zIteration}). */
     public long zIterationFlops(int m) {
-        return 2 * decoderFlops() + 4L * m * prior.outputDim();
+        return flops.zIteration(m);
     }
 
-    /** Per row and theta-stage iteration: the z-stage products plus the weight-gradient products. */
+    /** Per row and theta-stage iteration ({@link SolverFlops#thetaIteration}). */
     public long thetaIterationFlops(int m) {
-        return 3 * decoderFlops() + 4L * m * prior.outputDim();
+        return flops.thetaIteration(m);
     }
 
     public String formula() {
-        StringBuilder shape = new StringBuilder();
-        for (int l = 0; l + 1 < sizes.length; l++) {
-            shape.append(l == 0 ? "" : " + ").append(sizes[l]).append("*").append(sizes[l + 1]);
-        }
-        return "D = 2(" + shape + ") = " + decoderFlops() + " FLOP (decoder forward, one row); "
-                + "z iteration per row = 2D + 4mn (forward D, backward to z without weight gradients D, "
-                + "A x 2mn, A^T r 2mn); theta iteration per row = 3D + 4mn (adds the weight-gradient products D); "
-                + "uncertainty samples add D per sample per row; per call: csgm R*B*I*(2D+4mn), "
-                + "csbgm B*I*(2D+4mn) + B*T*(3D+4mn) + S*B*D; csbgm-lowrank B*I*(2D+4mn) + B*T*(2D+4mn) + 2S*B*D "
-                + "(its per-row rank-2 work, about 10r(in+out) FLOP per layer per row per iteration, ~2% of 2D, "
-                + "is not counted). Not counted: element-wise work (activations, "
-                + "bias adds, residual, Adam updates, theta penalty), bias-gradient products, the final "
-                + "loss/residual passes (about one forward per row per call).";
+        return flops.formula() + " Per call: csgm R*B*I*(2D+4mn), csbgm B*I*(2D+4mn) + B*T*(3D+4mn) + S*B*D, "
+                + "csbgm-lowrank B*I*(2D+4mn) + B*T*(2D+4mn) + 2S*B*D (its per-row rank-2 work, about 10r(in+out) "
+                + "FLOP per layer per row per iteration, ~2% of 2D, is not counted). The bench runs random starts "
+                + "without early stopping and does not count the end passes.";
     }
 
     // ---------------------------------------------------------------- threads

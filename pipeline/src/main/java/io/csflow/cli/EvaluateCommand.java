@@ -74,8 +74,10 @@ public final class EvaluateCommand implements Callable<Integer> {
                 evaluation.run(method, op);
             }
         }
-        evaluation.report(out, String.format("%s, noise %.3g, %d images, %d restarts x %d iterations, theta %d iterations, lt %.3g, lz %.3g",
-                operatorKind, noise, images, options.restarts(), options.iterations(), options.thetaIterations(),
+        evaluation.report(out, String.format("%s, noise %.3g, %d images, %d restarts (%s) x at most %d iterations (early stop %s), theta %d iterations, lt %.3g, lz %.3g",
+                operatorKind, noise, images, options.restarts(), options.warmStart(), options.iterations(),
+                options.earlyStop().enabled() ? options.earlyStop().tolerance() + "/" + options.earlyStop().window() : "off",
+                options.thetaIterations(),
                 options.weightPenalty(), options.latentPenalty()));
         return 0;
     }

@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
             ConsumeCommand.class,
             CreateTopicsCommand.class,
             DriftCommand.class,
+            TradeoffCommand.class,
             // ---- (end of subcommands) ----
             CommandLine.HelpCommand.class,
         })

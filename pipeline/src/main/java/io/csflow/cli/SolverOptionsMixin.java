@@ -1,8 +1,10 @@
 package io.csflow.cli;
 
 import io.csflow.core.prior.Priors;
+import io.csflow.core.solver.EarlyStop;
 import io.csflow.core.solver.SolverOptions;
 import io.csflow.core.solver.ThetaScope;
+import io.csflow.core.solver.WarmStart;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -17,6 +19,19 @@ public final class SolverOptionsMixin {
 
     @Option(names = "--iterations", description = "Adam iterations of the z stage (default: ${DEFAULT-VALUE}).")
     int iterations = D.iterations();
+
+    @Option(names = "--warm-start", description = "Where the z stage starts: random (z ~ N(0, I), the papers), "
+            + "bank[:K] (the best of K fixed latents decoded once per model, scored in measurement space) or "
+            + "encoder (the VAE encoder of the back-projection A^T y / n) (default: ${DEFAULT-VALUE}).")
+    String warmStart = D.warmStart().toString();
+
+    @Option(names = "--early-stop-tol", description = "A z-stage start stops when its loss improved by less than this "
+            + "fraction over the last window; 0 runs every iteration (default: ${DEFAULT-VALUE}).")
+    double earlyStopTolerance = D.earlyStop().tolerance();
+
+    @Option(names = "--early-stop-window", description = "Iterations between early-stop checks "
+            + "(default: ${DEFAULT-VALUE}).")
+    int earlyStopWindow = D.earlyStop().window();
 
     @Option(names = "--lr", description = "Adam step of the z stage (default: ${DEFAULT-VALUE}).")
     double learningRate = D.learningRate();
@@ -54,8 +69,9 @@ public final class SolverOptionsMixin {
     Path prior = Priors.DEFAULT;
 
     /**
-     * Settings that keep an interactive run short: one restart, 300 + 100 iterations, one theta per batch.
-     * They cost about a tenth of the defaults and lose some quality (README, "Evaluation").
+     * Settings that keep an interactive run short: the default z stage (bank start, early stopping) capped at
+     * 300 iterations, 100 theta iterations with one theta per batch, which loses some quality at large m
+     * (README, "Evaluation").
      */
     public static SolverOptionsMixin quick() {
         SolverOptionsMixin m = new SolverOptionsMixin();
@@ -68,9 +84,19 @@ public final class SolverOptionsMixin {
         return m;
     }
 
+    /** The early-stop setting, with the option names in the message when one is out of range. */
+    static EarlyStop earlyStop(double tolerance, int window) {
+        try {
+            return new EarlyStop(tolerance, window);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--early-stop-tol / --early-stop-window: " + e.getMessage(), e);
+        }
+    }
+
     /** The options as the core's checked value; the message names a bad one. */
     public SolverOptions options() {
         return new SolverOptions(restarts, iterations, learningRate, latentPenalty, thetaIterations,
-                thetaLearningRate, weightPenalty, scope, samples, seed, factorLearningRate);
+                thetaLearningRate, weightPenalty, scope, samples, seed, factorLearningRate, WarmStart.parse(warmStart),
+                earlyStop(earlyStopTolerance, earlyStopWindow));
     }
 }

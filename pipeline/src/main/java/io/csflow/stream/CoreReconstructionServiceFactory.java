@@ -3,10 +3,12 @@ package io.csflow.stream;
 import io.csflow.core.operator.OperatorCache;
 import io.csflow.core.prior.Priors;
 import io.csflow.core.prior.VaePrior;
+import io.csflow.core.solver.EarlyStop;
 import io.csflow.core.solver.Reconstructor;
 import io.csflow.core.solver.SolverCatalog;
 import io.csflow.core.solver.SolverOptions;
 import io.csflow.core.solver.ThetaScope;
+import io.csflow.core.solver.WarmStart;
 
 import java.nio.file.Path;
 
@@ -36,6 +38,9 @@ public final class CoreReconstructionServiceFactory implements ReconstructionSer
     private final int uncertaintySamples;
     private final long seed;
     private final double factorLearningRate;
+    private final String warmStart;
+    private final double earlyStopTolerance;
+    private final int earlyStopWindow;
 
     /** The default method with {@link SolverOptions#defaults()} and the shipped prior ({@link Priors#DEFAULT}). */
     public CoreReconstructionServiceFactory() {
@@ -71,6 +76,9 @@ public final class CoreReconstructionServiceFactory implements ReconstructionSer
         this.uncertaintySamples = options.uncertaintySamples();
         this.seed = options.seed();
         this.factorLearningRate = options.factorLearningRate();
+        this.warmStart = options.warmStart().toString();
+        this.earlyStopTolerance = options.earlyStop().tolerance();
+        this.earlyStopWindow = options.earlyStop().window();
     }
 
     public CoreReconstructionServiceFactory(String method, SolverOptions options, Path priorPath) {
@@ -87,7 +95,8 @@ public final class CoreReconstructionServiceFactory implements ReconstructionSer
 
     public SolverOptions options() {
         return new SolverOptions(restarts, iterations, learningRate, latentPenalty, thetaIterations,
-                thetaLearningRate, weightPenalty, scope, uncertaintySamples, seed, factorLearningRate);
+                thetaLearningRate, weightPenalty, scope, uncertaintySamples, seed, factorLearningRate, WarmStart.parse(warmStart),
+                new EarlyStop(earlyStopTolerance, earlyStopWindow));
     }
 
     @Override

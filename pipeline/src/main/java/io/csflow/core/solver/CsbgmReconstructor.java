@@ -40,7 +40,7 @@ public final class CsbgmReconstructor extends PriorReconstructor {
     @Override
     Estimate[] solve(OperatorGroups groups) {
         long seed = Seeds.forCall(latent.seed(), calls.getAndIncrement());
-        BestLatents best = BestLatents.search(prior.decoder(), groups, latent, seed);
+        BestLatents best = BestLatents.search(prior.decoder(), encoder(prior), groups, latent, seed);
         Nd4j.getRandom().setSeed(Seeds.forCall(seed, -1));
         int records = groups.size();
         int n = prior.outputDim();
@@ -105,11 +105,10 @@ public final class CsbgmReconstructor extends PriorReconstructor {
         double[] residual = term.relativeResidual(images);
         INDArray zsq = best.z().mul(best.z()).sum(1);
         Estimate[] out = new Estimate[records];
-        int iterations = latent.iterations() * latent.restarts() + thetaSettings.iterations();
         for (int i = 0; i < records; i++) {
             double loss = dataLoss[i] + latent.latentPenalty() * zsq.getDouble(i) + penalty[i];
             out[i] = new Estimate(row(images, i), row(uncertainty, i), row(best.z(), i), (float) residual[i],
-                    iterations, (float) loss);
+                    best.iterations()[i] + thetaSettings.iterations(), (float) loss);
         }
         return out;
     }

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * CSGM (Bora et al., ICML 2017): x_hat = g(z_hat) with z_hat from Adam on
- * (1/m) ||y - A g(z)||^2 + lz ||z||^2, best of R random starts. A point estimate: its uncertainty map
+ * (1/m) ||y - A g(z)||^2 + lz ||z||^2, best of R starts (random, or warm: see {@link WarmStart}). A point estimate: its uncertainty map
  * is all zeros, since the method assumes the generator is exact.
  */
 public final class CsgmReconstructor extends PriorReconstructor {
@@ -28,7 +28,7 @@ public final class CsgmReconstructor extends PriorReconstructor {
 
     @Override
     Estimate[] solve(OperatorGroups groups) {
-        BestLatents best = BestLatents.search(prior.decoder(), groups, settings,
+        BestLatents best = BestLatents.search(prior.decoder(), encoder(prior), groups, settings,
                 Seeds.forCall(settings.seed(), calls.getAndIncrement()));
         int records = groups.size();
         StackPass pass = new StackPass(prior.decoder(), records);
@@ -38,7 +38,7 @@ public final class CsgmReconstructor extends PriorReconstructor {
         int n = prior.outputDim();
         for (int i = 0; i < records; i++) {
             out[i] = new Estimate(row(x, i), new float[n], row(best.z(), i), (float) residual[i],
-                    settings.iterations() * settings.restarts(), (float) best.loss()[i]);
+                    best.iterations()[i], (float) best.loss()[i]);
         }
         return out;
     }

@@ -45,6 +45,11 @@ abstract class PriorReconstructor implements Reconstructor {
     /** Solves the batch in its grouped order; returns one estimate per sorted position. */
     abstract Estimate[] solve(OperatorGroups groups);
 
+    /** The VAE's encoder when the prior has one (for {@link WarmStart.Kind#ENCODER}), else null. */
+    static io.csflow.core.nn.DenseStack encoder(GenerativePrior prior) {
+        return prior instanceof io.csflow.core.prior.VaePrior vae ? vae.encoder() : null;
+    }
+
     static float[] row(INDArray matrix, int row) {
         return matrix.getRow(row).toFloatVector();
     }
