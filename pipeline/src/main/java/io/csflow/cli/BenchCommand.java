@@ -42,10 +42,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--restarts", description = "csgm restarts (default: 1).")
     Integer restarts;
 
-    @Option(names = "--csbgm-iterations", description = "csbgm z-stage iterations (default: 100).")
+    @Option(names = "--csbgm-iterations", description = "csbgm z-stage iterations (default: 200, as csgm).")
     Integer csbgmIterations;
 
-    @Option(names = "--theta-iterations", description = "csbgm theta-stage iterations (default: 50).")
+    @Option(names = "--theta-iterations", description = "csbgm theta-stage iterations (default: 200).")
     Integer thetaIterations;
 
     @Option(names = "--samples", description = "csbgm uncertainty samples, 0 or >= 2 (default: 0).")
@@ -61,6 +61,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-profile", description = "Skip the per-phase profile of one csgm z iteration (thread CPU "
             + "time; meaningless on a GPU backend, whose kernels run asynchronously).")
     boolean noProfile;
+
+    @Option(names = "--methods", split = ",", description = "Solvers to time, some of csgm, csbgm-lowrank, csbgm-batch, "
+            + "csbgm-record (default: all but csbgm-record, whose calls take minutes at B=256).")
+    List<String> methods;
 
     @Option(names = "--quick", description = "Tiny sizes: a smoke test of a few seconds, not a measurement.")
     boolean quick;
@@ -82,7 +86,8 @@ public final class BenchCommand implements Callable<Integer> {
                 thetaIterations != null ? thetaIterations : d.thetaIterations(),
                 samples != null ? samples : d.samples(), threads, d.peakSizes(), d.peakReps(),
                 batches != null && !quick ? Arrays.stream(b).filter(x -> x <= 64).max().orElse(b[0]) : d.shapeBatch(),
-                minSeconds != null ? minSeconds : d.minSeconds(), !noScaling, d.scalingBatches(), quick);
+                minSeconds != null ? minSeconds : d.minSeconds(), !noScaling, d.scalingBatches(), quick,
+                methods != null ? methods : d.methods());
     }
 
     /** Where one csgm z iteration's time goes at the scaling batch and the largest m (see {@link IterationProfile}). */
