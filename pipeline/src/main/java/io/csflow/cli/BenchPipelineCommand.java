@@ -52,7 +52,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     String method;
 
     @Mixin
-    SolverOptionsMixin solver = SolverOptionsMixin.quick();
+    SolverOptionsMixin solver = new SolverOptionsMixin();
 
     @Mixin
     JobOptionsMixin job = JobOptionsMixin.bench();

@@ -51,7 +51,7 @@ public final class DemoCommand implements Callable<Integer> {
     long timeoutSeconds;
 
     @Mixin
-    SolverOptionsMixin solver = SolverOptionsMixin.quick();
+    SolverOptionsMixin solver = new SolverOptionsMixin();
 
     @Mixin
     JobOptionsMixin job = JobOptionsMixin.demo();

@@ -68,22 +68,6 @@ public final class SolverOptionsMixin {
     @Option(names = "--prior", description = "Prior snapshot file (default: ${DEFAULT-VALUE}).")
     Path prior = Priors.DEFAULT;
 
-    /**
-     * Settings that keep an interactive run short: the default z stage (bank start, early stopping) capped at
-     * 300 iterations, 100 theta iterations with one theta per batch, which loses some quality at large m
-     * (README, "Evaluation").
-     */
-    public static SolverOptionsMixin quick() {
-        SolverOptionsMixin m = new SolverOptionsMixin();
-        m.restarts = 1;
-        m.iterations = 300;
-        m.thetaIterations = 100;
-        m.thetaLearningRate = 1e-3;
-        m.scope = ThetaScope.BATCH;
-        m.samples = 8;
-        return m;
-    }
-
     /** The early-stop setting, with the option names in the message when one is out of range. */
     static EarlyStop earlyStop(double tolerance, int window) {
         try {
