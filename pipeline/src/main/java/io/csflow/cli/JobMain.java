@@ -1,7 +1,5 @@
 package io.csflow.cli;
 
-import java.util.Arrays;
-
 /**
  * Entry class for submitting the job to a Flink cluster over its REST API (web UI "Submit New Job", or
  * {@code POST /jars/:id/run} with {@code entryClass=io.csflow.cli.JobMain}); takes the options of
@@ -22,8 +20,9 @@ public final class JobMain {
         System.arraycopy(args, 0, command, 1, args.length);
         int status = Main.commandLine().execute(command);
         if (status != 0) {
-            throw new IllegalArgumentException("csflow job " + String.join(" ", Arrays.asList(args))
-                    + " failed with status " + status + " (its message is above, in the JobManager's log)");
+            // the options are not echoed: --kafka-property values may hold credentials
+            throw new IllegalArgumentException("csflow job failed with status " + status
+                    + " (its message, naming the option, is above in the JobManager's log)");
         }
     }
 }
