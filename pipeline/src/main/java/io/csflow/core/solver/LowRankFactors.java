@@ -15,7 +15,8 @@ import java.util.Random;
  * then V (each as its r rows, out values each), then db.
  *
  * <p>Penalty: lt * sum_l (mean((U V)^2) + mean(db^2)), the CS-BGM Gaussian penalty on theta - theta0, with
- * ||U V||_F^2 = trace((U^T U)(V V^T)) from two r x r Gram matrices, so U V is never formed.
+ * ||U V||_F^2 = trace((U^T U)(V V^T)) from two r x r Gram matrices, so U V is never formed. Its gradient is
+ * added by {@link LowRankPass#backward(LowRankFactors, double, FactorAdam)}, which touches the same entries.
  */
 final class LowRankFactors {
 
@@ -140,46 +141,6 @@ final class LowRankFactors {
             p += uv / ((double) in[l] * out[l]) + bb / out[l];
         }
         return lt * p;
-    }
-
-    /**
-     * Adds the penalty's gradient to {@link #gradients()}: with c = lt / (in out), d/dU = 2c U (V V^T),
-     * d/dV = 2c (U^T U) V; d/ddb = 2 lt db / out.
-     */
-    void addPenaltyGradient(double lt) {
-        for (int l = 0; l < in.length; l++) {
-            double c = 2 * lt / ((double) in[l] * out[l]);
-            double cb = 2 * lt / out[l];
-            int n = in[l];
-            int o = out[l];
-            for (int i = 0; i < records; i++) {
-                int u = u(l, i);
-                int v = v(l, i);
-                int b = db(l, i);
-                // Gram matrices (symmetric 2 x 2: [00, 01, 11])
-                double u00 = Kernels.dot(values, u, values, u, n);
-                double u01 = Kernels.dot(values, u, values, u + n, n);
-                double u11 = Kernels.dot(values, u + n, values, u + n, n);
-                double v00 = Kernels.dot(values, v, values, v, o);
-                double v01 = Kernels.dot(values, v, values, v + o, o);
-                double v11 = Kernels.dot(values, v + o, values, v + o, o);
-                // column k of U (V V^T) = sum_k' U column k' * (V V^T)[k'][k]
-                for (int j = 0; j < n; j++) {
-                    double a = values[u + j];
-                    double bj = values[u + n + j];
-                    gradients[u + j] += c * (a * v00 + bj * v01);
-                    gradients[u + n + j] += c * (a * v01 + bj * v11);
-                }
-                // row k of (U^T U) V = sum_k' (U^T U)[k][k'] * V row k'
-                for (int j = 0; j < o; j++) {
-                    double a = values[v + j];
-                    double bj = values[v + o + j];
-                    gradients[v + j] += c * (u00 * a + u01 * bj);
-                    gradients[v + o + j] += c * (u01 * a + u11 * bj);
-                    gradients[b + j] += cb * values[b + j];
-                }
-            }
-        }
     }
 
     /** The symmetric 2 x 2 Gram matrix [00, 01, 11] of two consecutive length-n vectors starting at start. */

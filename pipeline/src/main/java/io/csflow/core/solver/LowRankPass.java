@@ -2,6 +2,7 @@ package io.csflow.core.solver;
 
 import io.csflow.core.nn.Activation;
 import io.csflow.core.nn.DenseStack;
+import io.csflow.core.nn.FloatView;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -16,6 +17,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * (beta = 1), so each layer costs one host copy in and one out. Backward, per row:
  * dH = dPre W^T + (dPre V^T) U^T, dV = (h U)^T dPre, dU = h^T (dPre V^T), ddb = dPre.
  *
+ * <p>The factors are large (~7400 values a record) and the per-row work is light, so the theta stage is bound
+ * by memory traffic: each pass touches the factors as few times as it can. The forward takes U's Gram matrix
+ * in the same sweep as h U, the backward V's in the sweep of dPre V^T, and the backward adds the penalty's
+ * gradient (see {@link LowRankFactors#penalty}) and, when given an optimizer, applies its step to each
+ * record's factors of a layer right after their gradient, while they are still in cache.
+ *
  * <p>Optionally the forward adds weight noise (for posterior samples): row i uses
  * W_l + s_il E_l and b_l + t_il e_l with E_l, e_l shared by all rows ({@link WeightNoise}).
  *
@@ -23,7 +30,8 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class LowRankPass {
 
-    private static final int R = LowRankFactors.RANK;
+    /** Per record and layer from the forward: h U_0, h U_1 and U's Gram matrix [00, 01, 11]. */
+    private static final int DOTS = 5;
 
     private final DenseStack net;
     private final int batch;
@@ -36,6 +44,13 @@ final class LowRankPass {
     private final INDArray[] dPost;
     private final INDArray[] dPre;
     private final INDArray[] noisy;
+    // views made once, as in StackPass: the activations then run as Java loops over them, and softplus
+    // keeps its derivative from the forward (derivView, else null) instead of two ND4J ops in the backward
+    private final FloatView[] preView;
+    private final FloatView[] postView;
+    private final FloatView[] dPostView;
+    private final FloatView[] dPreView;
+    private final FloatView[] derivView;
     private final HostCopy inputCopy;
     private final HostCopy[] preCopy;
     private final HostCopy[] postCopy;
@@ -44,12 +59,14 @@ final class LowRankPass {
     private final HostCopy[] noisyCopy;
     /** h[l]: the input rows of layer l from the last forward (batch x in_l). */
     private final double[][] h;
-    /** proj[l]: h_i U_il from the last forward (batch x r). */
+    /** proj[l]: h_i U_il and U_il's Gram matrix from the last forward (batch x {@link #DOTS}). */
     private final double[][] proj;
     private final double[][] bias;
     private final double[] rows;
     private final double[] rowsIn;
     private final double[] noiseRows;
+    /** dPre_i V_i^T and V_i's Gram matrix, for the row being back-propagated. */
+    private final double[] vDots = new double[DOTS];
 
     /** @param net the shared weights theta0 (not modified) */
     LowRankPass(DenseStack net, int batch) {
@@ -72,6 +89,11 @@ final class LowRankPass {
         dPreCopy = new HostCopy[layers];
         dPostCopy = new HostCopy[layers];
         noisyCopy = new HostCopy[layers];
+        preView = new FloatView[layers];
+        postView = new FloatView[layers];
+        dPostView = new FloatView[layers];
+        dPreView = new FloatView[layers];
+        derivView = new FloatView[layers];
         h = new double[layers][];
         proj = new double[layers][];
         bias = new double[layers][];
@@ -88,13 +110,19 @@ final class LowRankPass {
             dPost[l] = Nd4j.create(type, batch, out[l]);
             dPre[l] = identity ? dPost[l] : Nd4j.create(type, batch, out[l]);
             noisy[l] = Nd4j.create(type, batch, out[l]);
+            preView[l] = FloatView.of(pre[l]);
+            postView[l] = identity ? preView[l] : FloatView.of(post[l]);
+            dPostView[l] = FloatView.of(dPost[l]);
+            dPreView[l] = identity ? dPostView[l] : FloatView.of(dPre[l]);
+            derivView[l] = net.activation(l).derivativeInForward()
+                    ? FloatView.of(Nd4j.create(type, batch, out[l])) : null;
             preCopy[l] = new HostCopy(pre[l]);
             postCopy[l] = new HostCopy(post[l]);
             dPreCopy[l] = new HostCopy(dPre[l]);
             dPostCopy[l] = new HostCopy(dPost[l]);
             noisyCopy[l] = new HostCopy(noisy[l]);
             h[l] = new double[batch * in[l]];
-            proj[l] = new double[batch * R];
+            proj[l] = new double[batch * DOTS];
             bias[l] = net.bias(l).castTo(DataType.DOUBLE).toDoubleVector();
         }
         input = Nd4j.create(type, batch, in[0]);
@@ -142,10 +170,9 @@ final class LowRankPass {
                 int b = f.db(l, i);
                 int hi = i * n;
                 int ri = i * o;
-                double p0 = Kernels.dot(hl, hi, x, u, n);
-                double p1 = Kernels.dot(hl, hi, x, u + n, n);
-                pl[R * i] = p0;
-                pl[R * i + 1] = p1;
+                Kernels.pairDots(hl, hi, x, u, n, pl, DOTS * i);
+                double p0 = pl[DOTS * i];
+                double p1 = pl[DOTS * i + 1];
                 for (int j = 0; j < o; j++) {
                     rows[ri + j] = bl[j] + x[b + j] + p0 * x[v + j] + p1 * x[v + o + j];
                 }
@@ -160,7 +187,7 @@ final class LowRankPass {
             }
             preCopy[l].write(rows);
             Nd4j.gemm(below, net.weight(l), pre[l], false, false, 1.0, 1.0);
-            net.activation(l).forward(pre[l], post[l]);
+            net.activation(l).forward(preView[l], postView[l], derivView[l]);
         }
         return post[layers - 1];
     }
@@ -180,13 +207,26 @@ final class LowRankPass {
      * factors' gradients with dLoss/d(U, V, db). The first layer's input gradient is not computed.
      */
     void backward(LowRankFactors f) {
+        backward(f, 0.0, null);
+    }
+
+    /**
+     * As {@link #backward(LowRankFactors)}, with the gradient of the penalty lt * sum_l mean((U V)^2) +
+     * mean(db^2) added ({@link LowRankFactors#penalty}: d/dU = 2c U (V V^T), d/dV = 2c (U^T U) V with
+     * c = lt / (in out), d/ddb = 2 lt db / out). With an optimizer, each record's gradients of a layer also
+     * update its factors at once (the optimizer's step begun by the caller); nothing reads a factor after its
+     * update.
+     */
+    void backward(LowRankFactors f, double lt, FactorAdam adam) {
         double[] x = f.values();
         double[] g = f.gradients();
         for (int l = layers - 1; l >= 0; l--) {
-            net.activation(l).backward(pre[l], post[l], dPost[l], dPre[l]);
+            net.activation(l).backward(preView[l], postView[l], derivView[l], dPostView[l], dPreView[l]);
             dPreCopy[l].read(rows);
             int n = in[l];
             int o = out[l];
+            double c = 2 * lt / ((double) n * o);
+            double cb = 2 * lt / o;
             double[] hl = h[l];
             double[] pl = proj[l];
             for (int i = 0; i < batch; i++) {
@@ -195,24 +235,39 @@ final class LowRankPass {
                 int b = f.db(l, i);
                 int hi = i * n;
                 int ri = i * o;
-                double q0 = Kernels.dot(rows, ri, x, v, o);
-                double q1 = Kernels.dot(rows, ri, x, v + o, o);
-                double p0 = pl[R * i];
-                double p1 = pl[R * i + 1];
+                Kernels.pairDots(rows, ri, x, v, o, vDots, 0);
+                double q0 = vDots[0];
+                double q1 = vDots[1];
+                double v00 = vDots[2];
+                double v01 = vDots[3];
+                double v11 = vDots[4];
+                double p0 = pl[DOTS * i];
+                double p1 = pl[DOTS * i + 1];
+                double u00 = pl[DOTS * i + 2];
+                double u01 = pl[DOTS * i + 3];
+                double u11 = pl[DOTS * i + 4];
+                int v1 = v + o;
                 for (int j = 0; j < o; j++) {
                     double d = rows[ri + j];
-                    g[b + j] = d;
-                    g[v + j] = p0 * d;
-                    g[v + o + j] = p1 * d;
+                    double a = x[v + j];
+                    double e = x[v1 + j];
+                    g[v + j] = p0 * d + c * (u00 * a + u01 * e);
+                    g[v1 + j] = p1 * d + c * (u01 * a + u11 * e);
+                    g[b + j] = d + cb * x[b + j];
                 }
+                int u1 = u + n;
                 for (int j = 0; j < n; j++) {
-                    g[u + j] = q0 * hl[hi + j];
-                    g[u + n + j] = q1 * hl[hi + j];
+                    double hj = hl[hi + j];
+                    double a = x[u + j];
+                    double e = x[u1 + j];
+                    g[u + j] = q0 * hj + c * (v00 * a + v01 * e);
+                    g[u1 + j] = q1 * hj + c * (v01 * a + v11 * e);
+                    rowsIn[hi + j] = q0 * a + q1 * e;
                 }
-                if (l > 0) {
-                    for (int j = 0; j < n; j++) {
-                        rowsIn[hi + j] = q0 * x[u + j] + q1 * x[u + n + j];
-                    }
+                if (adam != null) {
+                    adam.update(x, g, u, 2 * n);
+                    adam.update(x, g, v, 2 * o);
+                    adam.update(x, g, b, o);
                 }
             }
             if (l > 0) {

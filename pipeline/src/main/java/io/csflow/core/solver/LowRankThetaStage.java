@@ -50,9 +50,8 @@ final class LowRankThetaStage {
         for (int it = 0; it < settings.iterations(); it++) {
             INDArray x = pass.forward(factors);
             term.gradient(x, pass.outputGradient(), 1.0);
-            pass.backward(factors);
-            factors.addPenaltyGradient(lt);
-            adam.step(factors.values(), factors.gradients());
+            adam.nextStep();
+            pass.backward(factors, lt, adam);
         }
         return pass.forward(factors);
     }
