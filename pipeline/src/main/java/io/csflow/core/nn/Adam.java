@@ -89,7 +89,7 @@ public final class Adam {
             if (gv.floats() != null && paramViews[i].floats() != null && firstViews[i].floats() != null
                     && gv.length() == paramViews[i].length()) {
                 hostStep(paramViews[i].floats(), gv.floats(), firstViews[i].floats(), secondViews[i].floats(),
-                        gv.length());
+                        gv.length(), lr, beta1, beta2, epsilon, step);
             } else {
                 INDArray v = secondMoments.get(i);
                 INDArray m = firstMoments.get(i);
@@ -105,7 +105,8 @@ public final class Adam {
      * bias corrections folded into the step size, epsilon added to sqrt(v)), no JNI call and one pass
      * instead of two, which matters for z (a 64 x 20 update costs ~30-140 us as ND4J ops).
      */
-    private void hostStep(FloatBuffer p, FloatBuffer g, FloatBuffer m, FloatBuffer v, int n) {
+    private static void hostStep(FloatBuffer p, FloatBuffer g, FloatBuffer m, FloatBuffer v, int n,
+                                 double lr, double beta1, double beta2, double epsilon, int step) {
         double stepSize = lr * Math.sqrt(1 - Math.pow(beta2, step + 1)) / (1 - Math.pow(beta1, step + 1));
         if (!Double.isFinite(stepSize) || stepSize == 0) {
             stepSize = epsilon;
@@ -126,6 +127,26 @@ public final class Adam {
             g.put(i, update);
             p.put(i, p.get(i) - update);
         }
+    }
+
+    /**
+     * One Adam step (ND4J AdamUpdater's formula, {@code step} counted from 0) on a parameter array whose moments
+     * the caller keeps, in one Java pass when all four arrays live in host memory, else as ND4J ops. For
+     * optimisers that reshape their state between steps (the z stage drops rows that stopped improving).
+     * The gradient is consumed: overwritten with the applied update.
+     */
+    public static void step(FloatView params, FloatView gradient, FloatView first, FloatView second,
+                            double lr, double beta1, double beta2, double epsilon, int step) {
+        if (params.floats() != null && gradient.floats() != null && first.floats() != null
+                && second.floats() != null && gradient.length() == params.length()) {
+            hostStep(params.floats(), gradient.floats(), first.floats(), second.floats(), gradient.length(),
+                    lr, beta1, beta2, epsilon, step);
+            return;
+        }
+        INDArray g = gradient.array();
+        Nd4j.exec(new AdamUpdater(g, second.array(), first.array(), g, second.array(), first.array(), lr, beta1,
+                beta2, epsilon, step));
+        params.array().subi(g);
     }
 
     /** Forgets the moments and the step count. */

@@ -26,6 +26,7 @@ public final class StackPass {
     // f'(pre) per layer where the activation computes it in the forward pass (softplus), else null
     private final FloatView[] derivView;
     private final INDArray dInput;
+    private final FloatView dInputView;
     private final INDArray ones;
 
     public StackPass(DenseStack shape, int batch) {
@@ -57,11 +58,17 @@ public final class StackPass {
             derivView[l] = shape.activation(l).derivativeInForward() ? FloatView.of(Nd4j.create(type, batch, w)) : null;
         }
         dInput = Nd4j.create(type, batch, shape.inputSize());
+        dInputView = FloatView.of(dInput);
         ones = Nd4j.ones(type, 1, batch);
     }
 
     public int batch() {
         return batch;
+    }
+
+    /** The buffer {@link #backward} returns dLoss/dInput in, with its Java view (made once). */
+    public FloatView inputGradientView() {
+        return dInputView;
     }
 
     /** Runs the stack on input (B x in) and returns the output buffer (B x out), valid until the next call. */

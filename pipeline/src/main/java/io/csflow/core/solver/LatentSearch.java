@@ -1,9 +1,11 @@
 package io.csflow.core.solver;
 
+import io.csflow.core.nn.Adam;
 import io.csflow.core.nn.DenseStack;
+import io.csflow.core.nn.Elementwise;
+import io.csflow.core.nn.FloatView;
 import io.csflow.core.nn.StackPass;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
@@ -102,11 +104,12 @@ final class LatentSearch {
             }
         }
         term.gradient(x, pass.outputGradient(), 1.0);
-        INDArray dz = pass.backward(decoder, z, null);
-        moments.grad.assign(z).muli(2 * settings.latentPenalty()).addi(dz);
-        Nd4j.exec(new AdamUpdater(moments.grad, moments.second, moments.first, moments.grad, moments.second,
-                moments.first, settings.learningRate(), BETA1, BETA2, EPSILON, it));
-        z.subi(moments.grad);
+        pass.backward(decoder, z, null);
+        // one Java pass each for the gradient 2 lz z + dz and Adam (ND4J ops cost a JNI call and tens of us each)
+        FloatView zView = moments.view(z);
+        Elementwise.scaledSum(zView, 2 * settings.latentPenalty(), pass.inputGradientView(), moments.gradView);
+        Adam.step(zView, moments.gradView, moments.firstView, moments.secondView, settings.learningRate(),
+                BETA1, BETA2, EPSILON, it);
         return loss;
     }
 
@@ -139,6 +142,10 @@ final class LatentSearch {
         final INDArray first;
         final INDArray second;
         final INDArray grad;
+        final FloatView firstView;
+        final FloatView secondView;
+        final FloatView gradView;
+        private FloatView zView;
 
         Moments(INDArray z) {
             this(z.ulike().assign(0), z.ulike().assign(0), z.ulike());
@@ -148,6 +155,17 @@ final class LatentSearch {
             this.first = first;
             this.second = second;
             this.grad = grad;
+            firstView = FloatView.of(first);
+            secondView = FloatView.of(second);
+            gradView = FloatView.of(grad);
+        }
+
+        /** The view of z, made once per z array (the batch's z changes only when rows leave). */
+        FloatView view(INDArray z) {
+            if (zView == null || zView.array() != z) {
+                zView = FloatView.of(z);
+            }
+            return zView;
         }
 
         Moments subset(INDArray z, int[] rows) {
