@@ -7,9 +7,11 @@ import io.csflow.core.operator.MeasurementOperator;
 import io.csflow.core.operator.MeasurementOperators;
 import io.csflow.core.operator.OperatorKind;
 import io.csflow.core.prior.Priors;
+import io.csflow.core.solver.EarlyStop;
 import io.csflow.core.solver.SolverOptions;
+import io.csflow.core.solver.WarmStart;
 import io.csflow.data.FashionMnist;
-import io.csflow.stream.kafka.EmbeddedKafkaBroker;
+import io.csflow.stream.kafka.BrokerExtension;
 import io.csflow.stream.kafka.KafkaTestClients;
 import io.csflow.stream.wire.AvroWire;
 import org.apache.flink.core.execution.JobClient;
@@ -22,8 +24,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -53,19 +53,9 @@ class CoreReconstructionJobTest {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(PARALLELISM).build());
 
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final BrokerExtension KAFKA = new BrokerExtension();
 
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     /**
      * Cheap CSGM: three restarts, 400 iterations; the rest as the defaults. Fewer restarts now and then land in a
@@ -74,9 +64,8 @@ class CoreReconstructionJobTest {
      * error is the prior's representation error.
      */
     static SolverOptions cheapCsgm() {
-        SolverOptions d = SolverOptions.defaults();
-        return new SolverOptions(3, 400, d.learningRate(), d.latentPenalty(), d.thetaIterations(),
-                d.thetaLearningRate(), d.weightPenalty(), d.scope(), d.uncertaintySamples(), d.seed());
+        // random starts without early stopping: the budget these tests were tuned with
+        return SolverOptions.defaults().withLatent(3, 400, WarmStart.random(), EarlyStop.OFF);
     }
 
     /**
@@ -140,7 +129,7 @@ class CoreReconstructionJobTest {
         }
 
         JobConfig c = JobConfig.builder()
-                .bootstrapServers(broker.bootstrapServers())
+                .bootstrapServers(KAFKA.bootstrapServers())
                 .topics(Topics.defaults().withPrefix("core."))
                 .groupId("core")
                 .transactionalIdPrefix("core")
@@ -153,10 +142,10 @@ class CoreReconstructionJobTest {
                 .restartAttempts(0)
                 .expectedN(N).maxM(N).maxN(N)
                 .build();
-        broker.createTopics(c.topics(), 2);
+        KAFKA.createTopics(c.topics(), 2);
         AvroWire<Measurement> wire = AvroWire.measurements();
         List<Future<RecordMetadata>> acks = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(broker.bootstrapServers())) {
+        try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(KAFKA.bootstrapServers())) {
             for (Measurement m : sent) {
                 acks.add(p.send(new ProducerRecord<>(c.topics().measurements(),
                         m.getSensorId().getBytes(StandardCharsets.UTF_8), wire.encode(m))));
@@ -172,7 +161,7 @@ class CoreReconstructionJobTest {
                 Priors.DEFAULT.toString())).executeAsync(StreamExecutionEnvironment.getExecutionEnvironment());
         List<ConsumerRecord<byte[], byte[]>> records;
         try {
-            try (KafkaConsumer<byte[], byte[]> cons = KafkaTestClients.readCommitted(broker.bootstrapServers(),
+            try (KafkaConsumer<byte[], byte[]> cons = KafkaTestClients.readCommitted(KAFKA.bootstrapServers(),
                     c.topics().reconstructions())) {
                 records = KafkaTestClients.pollAtLeast(cons, sent.size(), WAIT);
                 KafkaTestClients.drainFor(cons, Duration.ofSeconds(2), records);

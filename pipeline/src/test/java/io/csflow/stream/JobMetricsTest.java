@@ -3,7 +3,7 @@ package io.csflow.stream;
 import io.csflow.avro.Measurement;
 import io.csflow.avro.Reconstruction;
 import io.csflow.stream.flink.ReconstructionMetrics;
-import io.csflow.stream.kafka.EmbeddedKafkaBroker;
+import io.csflow.stream.kafka.BrokerExtension;
 import io.csflow.stream.kafka.KafkaTestClients;
 import io.csflow.stream.wire.AvroWire;
 import org.apache.flink.configuration.Configuration;
@@ -21,8 +21,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -49,33 +47,23 @@ class JobMetricsTest {
             .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
 
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final BrokerExtension KAFKA = new BrokerExtension();
 
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @Test
     void reportsTheCsflowMetricsOfTheReconstructAndValidateOperators() throws Exception {
         JobConfig c = JobConfig.builder()
-                .bootstrapServers(broker.bootstrapServers())
+                .bootstrapServers(KAFKA.bootstrapServers())
                 .topics(Topics.defaults().withPrefix("metrics."))
                 .groupId("metrics").transactionalIdPrefix("metrics")
                 .parallelism(1).bucketsPerInstance(1).maxBatchSize(16).maxBatchWait(Duration.ofMillis(100))
                 .checkpointInterval(Duration.ofMillis(500)).transactionTimeout(Duration.ofSeconds(60))
                 .expectedN(TestData.N).maxM(BadRecords.MAX_M).maxN(BadRecords.MAX_N)
                 .build();
-        broker.createTopics(c.topics(), 1);
+        KAFKA.createTopics(c.topics(), 1);
         AvroWire<Measurement> wire = AvroWire.measurements();
-        try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(broker.bootstrapServers())) {
+        try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(KAFKA.bootstrapServers())) {
             for (int i = 0; i < GOOD; i++) {
                 Measurement m = TestData.measurement("sensor-a", i);
                 p.send(new ProducerRecord<>(c.topics().measurements(), key("sensor-a"), wire.encode(m)));
@@ -88,7 +76,7 @@ class JobMetricsTest {
                 .executeAsync(StreamExecutionEnvironment.getExecutionEnvironment());
         try {
             List<ConsumerRecord<byte[], byte[]>> out;
-            try (KafkaConsumer<byte[], byte[]> cons = KafkaTestClients.readCommitted(broker.bootstrapServers(),
+            try (KafkaConsumer<byte[], byte[]> cons = KafkaTestClients.readCommitted(KAFKA.bootstrapServers(),
                     c.topics().reconstructions())) {
                 out = KafkaTestClients.pollAtLeast(cons, GOOD, Duration.ofSeconds(90));
             }

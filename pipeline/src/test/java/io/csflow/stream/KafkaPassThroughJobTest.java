@@ -2,6 +2,7 @@ package io.csflow.stream;
 
 import io.csflow.avro.DeadLetter;
 import io.csflow.data.FashionMnist.Dataset;
+import io.csflow.stream.kafka.BrokerExtension;
 import io.csflow.stream.kafka.EmbeddedKafkaBroker;
 import io.csflow.stream.kafka.TopicCreator;
 import io.csflow.stream.kafka.TopicLayout;
@@ -21,8 +22,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,22 +54,12 @@ class KafkaPassThroughJobTest {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
 
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final BrokerExtension KAFKA = new BrokerExtension(() -> EmbeddedKafkaBroker.startWithSaslPlain(USER, PASSWORD));
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.startWithSaslPlain(USER, PASSWORD);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     /** The settings as a user gives them: a client.properties file, as Kafka's own tools take. */
     private KafkaClientProperties fromFile() throws Exception {
@@ -87,7 +76,7 @@ class KafkaPassThroughJobTest {
     void aClientWithoutTheSecuritySettingsGetsNoAnswer() {
         Topics topics = Topics.defaults().withPrefix("plain.");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> TopicCreator.create(
-                broker.bootstrapServers(), KafkaClientProperties.none(), TopicLayout.newTopics(topics, 1, (short) 1),
+                KAFKA.bootstrapServers(), KafkaClientProperties.none(), TopicLayout.newTopics(topics, 1, (short) 1),
                 Duration.ofSeconds(3)));
         assertTrue(e.getMessage().contains("do the security settings (--kafka-property/--kafka-properties) match "
                 + "its listener?"), e.getMessage());
@@ -97,7 +86,7 @@ class KafkaPassThroughJobTest {
     void everyClientOfTheDeploymentWorksThroughSasl() throws Exception {
         KafkaClientProperties security = fromFile();
         Topics topics = Topics.defaults().withPrefix("sasl.");
-        String bootstrap = broker.bootstrapServers();
+        String bootstrap = KAFKA.bootstrapServers();
 
         Map<String, TopicCreator.Outcome> created = TopicCreator.create(bootstrap, security,
                 TopicLayout.newTopics(topics, 2, (short) 1), Duration.ofSeconds(30));

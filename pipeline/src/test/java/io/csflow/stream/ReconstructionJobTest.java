@@ -3,7 +3,7 @@ package io.csflow.stream;
 import io.csflow.avro.DeadLetter;
 import io.csflow.avro.Measurement;
 import io.csflow.avro.Reconstruction;
-import io.csflow.stream.kafka.EmbeddedKafkaBroker;
+import io.csflow.stream.kafka.BrokerExtension;
 import io.csflow.stream.kafka.KafkaTestClients;
 import io.csflow.stream.wire.AvroWire;
 import org.apache.flink.core.execution.JobClient;
@@ -16,8 +16,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -43,25 +41,15 @@ class ReconstructionJobTest {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(PARALLELISM).build());
 
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final BrokerExtension KAFKA = new BrokerExtension();
     private final AvroWire<Measurement> measurements = AvroWire.measurements();
     private final AvroWire<Reconstruction> reconstructions = AvroWire.reconstructions();
 
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     private static JobConfig config(String name) {
         return JobConfig.builder()
-                .bootstrapServers(broker.bootstrapServers())
+                .bootstrapServers(KAFKA.bootstrapServers())
                 .topics(Topics.defaults().withPrefix(name + "."))
                 .groupId(name)
                 .transactionalIdPrefix(name)
@@ -78,7 +66,7 @@ class ReconstructionJobTest {
     }
 
     private static Topics topics(JobConfig c) {
-        broker.createTopics(c.topics(), 2);
+        KAFKA.createTopics(c.topics(), 2);
         return c.topics();
     }
 
@@ -104,7 +92,7 @@ class ReconstructionJobTest {
 
     private List<RecordMetadata> produce(String topic, List<byte[]> values, List<String> keys) throws Exception {
         List<Future<RecordMetadata>> sent = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(broker.bootstrapServers())) {
+        try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(KAFKA.bootstrapServers())) {
             for (int i = 0; i < values.size(); i++) {
                 sent.add(p.send(new ProducerRecord<>(topic, keys.get(i).getBytes(StandardCharsets.UTF_8),
                         values.get(i))));
@@ -130,7 +118,7 @@ class ReconstructionJobTest {
     /** Reads the committed output until {@code expected} records, then a quiet period to catch duplicates. */
     private Map<String, Reconstruction> readExactlyOnce(String topic, int expected) throws Exception {
         List<ConsumerRecord<byte[], byte[]>> records;
-        try (KafkaConsumer<byte[], byte[]> c = KafkaTestClients.readCommitted(broker.bootstrapServers(), topic)) {
+        try (KafkaConsumer<byte[], byte[]> c = KafkaTestClients.readCommitted(KAFKA.bootstrapServers(), topic)) {
             records = KafkaTestClients.pollAtLeast(c, expected, WAIT);
             KafkaTestClients.drainFor(c, Duration.ofSeconds(2), records);
         }
@@ -180,7 +168,7 @@ class ReconstructionJobTest {
     @Test
     void runsWithoutAModelsTopic() throws Exception {
         JobConfig c = config("nomodels");
-        broker.createTopics(List.of(new NewTopic(c.topics().measurements(), 2, (short) 1),
+        KAFKA.createTopics(List.of(new NewTopic(c.topics().measurements(), 2, (short) 1),
                 new NewTopic(c.topics().reconstructions(), 2, (short) 1),
                 new NewTopic(c.topics().deadLetters(), 2, (short) 1)));
         produceGood(c.topics().measurements(), 0, 20);
@@ -228,7 +216,7 @@ class ReconstructionJobTest {
                 assertSensible(good(i), out.get(good(i).getSensorId() + "#" + good(i).getSequence()));
             }
             List<ConsumerRecord<byte[], byte[]>> dead;
-            try (KafkaConsumer<byte[], byte[]> cons = KafkaTestClients.readCommitted(broker.bootstrapServers(),
+            try (KafkaConsumer<byte[], byte[]> cons = KafkaTestClients.readCommitted(KAFKA.bootstrapServers(),
                     t.deadLetters())) {
                 dead = KafkaTestClients.pollAtLeast(cons, bad.size(), WAIT);
                 KafkaTestClients.drainFor(cons, Duration.ofSeconds(1), dead);
@@ -264,7 +252,7 @@ class ReconstructionJobTest {
         JobClient job = start(c, TestServices.adjointFailingOnceWhenArmed());
         try {
             // committed output can only exist after a completed checkpoint
-            try (KafkaConsumer<byte[], byte[]> cons = KafkaTestClients.readCommitted(broker.bootstrapServers(),
+            try (KafkaConsumer<byte[], byte[]> cons = KafkaTestClients.readCommitted(KAFKA.bootstrapServers(),
                     t.reconstructions())) {
                 assertFalse(KafkaTestClients.pollAtLeast(cons, 1, WAIT).isEmpty(), "no committed output");
             }

@@ -9,11 +9,13 @@ import io.csflow.core.learn.TaskSpec;
 import io.csflow.core.operator.OperatorKind;
 import io.csflow.core.prior.Priors;
 import io.csflow.core.prior.VaePrior;
+import io.csflow.core.solver.EarlyStop;
 import io.csflow.core.solver.SolverOptions;
+import io.csflow.core.solver.WarmStart;
 import io.csflow.data.FashionMnist;
 import io.csflow.stream.flink.TrainerFunction;
 import io.csflow.stream.flink.TrainingRecord;
-import io.csflow.stream.kafka.EmbeddedKafkaBroker;
+import io.csflow.stream.kafka.BrokerExtension;
 import io.csflow.stream.kafka.KafkaTestClients;
 import io.csflow.stream.wire.AvroWire;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
@@ -30,8 +32,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.TopicConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,25 +61,14 @@ class TrainingJobTest {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(PARALLELISM).build());
 
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final BrokerExtension KAFKA = new BrokerExtension();
 
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     /** One restart, 150 iterations: the latents only have to be plausible for the trainer. */
     static SolverOptions cheaperCsgm() {
-        SolverOptions d = SolverOptions.defaults();
-        return new SolverOptions(1, 150, d.learningRate(), d.latentPenalty(), d.thetaIterations(),
-                d.thetaLearningRate(), d.weightPenalty(), d.scope(), d.uncertaintySamples(), d.seed());
+        // random starts without early stopping: the budget these tests were tuned with
+        return SolverOptions.defaults().withLatent(1, 150, WarmStart.random(), EarlyStop.OFF);
     }
 
     /** Two tasks by sensor group, Nash-MTL + Adam 3e-5, batch 4, a candidate every 3 steps, a generous guard. */
@@ -117,7 +106,7 @@ class TrainingJobTest {
         }
 
         JobConfig c = JobConfig.builder()
-                .bootstrapServers(broker.bootstrapServers())
+                .bootstrapServers(KAFKA.bootstrapServers())
                 .topics(Topics.defaults().withPrefix("train."))
                 .groupId("train")
                 .transactionalIdPrefix("train")
@@ -133,7 +122,7 @@ class TrainingJobTest {
                 .training(training())
                 .build();
         // the models topic must take whole priors (~5 MB), over the broker's 1 MB default
-        broker.createTopics(List.of(
+        KAFKA.createTopics(List.of(
                 new NewTopic(c.topics().measurements(), 2, (short) 1),
                 new NewTopic(c.topics().reconstructions(), 2, (short) 1),
                 new NewTopic(c.topics().deadLetters(), 2, (short) 1),
@@ -142,7 +131,7 @@ class TrainingJobTest {
                         TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(c.training().maxModelBytes())))));
         AvroWire<Measurement> wire = AvroWire.measurements();
         List<Future<RecordMetadata>> acks = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(broker.bootstrapServers())) {
+        try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(KAFKA.bootstrapServers())) {
             for (Measurement m : sent) {
                 acks.add(p.send(new ProducerRecord<>(c.topics().measurements(),
                         m.getSensorId().getBytes(StandardCharsets.UTF_8), wire.encode(m))));
@@ -156,7 +145,7 @@ class TrainingJobTest {
         // so the trainer's first publication continues the version sequence instead of repeating it
         VaePrior prior = Priors.loadDefault().withVersion(5, Map.of("source", "test"));
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, c.training().maxModelBytes()),
                 new org.apache.kafka.common.serialization.ByteArraySerializer(),
@@ -171,12 +160,12 @@ class TrainingJobTest {
         List<ModelSnapshot> models = new ArrayList<>();
         AvroWire<ModelSnapshot> modelWire = AvroWire.modelSnapshots();
         try {
-            try (KafkaConsumer<byte[], byte[]> cons = KafkaTestClients.readCommitted(broker.bootstrapServers(),
+            try (KafkaConsumer<byte[], byte[]> cons = KafkaTestClients.readCommitted(KAFKA.bootstrapServers(),
                     c.topics().reconstructions())) {
                 records = KafkaTestClients.pollAtLeast(cons, sent.size(), WAIT);
                 KafkaTestClients.drainFor(cons, Duration.ofSeconds(2), records);
             }
-            try (KafkaConsumer<byte[], byte[]> cons = KafkaTestClients.readCommitted(broker.bootstrapServers(),
+            try (KafkaConsumer<byte[], byte[]> cons = KafkaTestClients.readCommitted(KAFKA.bootstrapServers(),
                     c.topics().models())) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 while (System.nanoTime() < deadline

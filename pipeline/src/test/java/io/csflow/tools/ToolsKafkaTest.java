@@ -12,7 +12,7 @@ import io.csflow.core.operator.Batches;
 import io.csflow.core.operator.MeasurementOperators;
 import io.csflow.core.operator.OperatorSpec;
 import io.csflow.data.FashionMnist.Dataset;
-import io.csflow.stream.kafka.EmbeddedKafkaBroker;
+import io.csflow.stream.kafka.BrokerExtension;
 import io.csflow.stream.kafka.KafkaTestClients;
 import io.csflow.stream.wire.AvroWire;
 import java.nio.charset.StandardCharsets;
@@ -33,9 +33,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -44,22 +43,12 @@ import org.nd4j.linalg.factory.Nd4j;
 /** The simulator and the reconstruction consumer against a real (embedded) Kafka broker. */
 class ToolsKafkaTest {
 
-    static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final BrokerExtension KAFKA = new BrokerExtension();
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     /** Small random 28x28 "images" so the test needs no data set and runs fast. */
     static Dataset images(int count) {
@@ -76,7 +65,7 @@ class ToolsKafkaTest {
     }
 
     static void createTopic(String name, int partitions) {
-        broker.createTopics(List.of(new NewTopic(name, partitions, (short) 1)));
+        KAFKA.createTopics(List.of(new NewTopic(name, partitions, (short) 1)));
     }
 
     @Test
@@ -88,7 +77,7 @@ class ToolsKafkaTest {
         ProfileSpec noisy = ProfileSpec.parse("cam-d:SUBSAMPLED_DCT:300:0.1:truthEvery=1");
         int count = 7; // not a multiple of the batch size: spans two batches
         SensorSimulator.Stats stats;
-        try (SensorSimulator sim = SensorSimulator.builder().bootstrapServers(broker.bootstrapServers())
+        try (SensorSimulator sim = SensorSimulator.builder().bootstrapServers(KAFKA.bootstrapServers())
                 .topic(topic).profile(exact).profile(noisy).images(data).startImage(15).batchSize(4).seed(1)
                 .build()) {
             assertEquals(List.of("cam-g-0", "cam-g-1", "cam-d"), sim.sensorIds());
@@ -101,7 +90,7 @@ class ToolsKafkaTest {
 
         AvroWire<Measurement> wire = AvroWire.measurements();
         List<ConsumerRecord<byte[], byte[]>> raw;
-        try (KafkaConsumer<byte[], byte[]> c = KafkaTestClients.readCommitted(broker.bootstrapServers(), topic)) {
+        try (KafkaConsumer<byte[], byte[]> c = KafkaTestClients.readCommitted(KAFKA.bootstrapServers(), topic)) {
             raw = KafkaTestClients.pollAtLeast(c, 21, Duration.ofSeconds(20));
             KafkaTestClients.drainFor(c, Duration.ofMillis(500), raw);
         }
@@ -158,7 +147,7 @@ class ToolsKafkaTest {
     void pacedSimulatorKeepsItsRate() throws Exception {
         String topic = "t.sim.paced";
         createTopic(topic, 1);
-        try (SensorSimulator sim = SensorSimulator.builder().bootstrapServers(broker.bootstrapServers())
+        try (SensorSimulator sim = SensorSimulator.builder().bootstrapServers(KAFKA.bootstrapServers())
                 .topic(topic).profile(ProfileSpec.parse("slow:INPAINT:100:0:rate=20:truthEvery=0"))
                 .images(images(5)).build()) {
             SensorSimulator.Stats s = sim.run(10);
@@ -178,7 +167,7 @@ class ToolsKafkaTest {
         AvroWire<Reconstruction> wire = AvroWire.reconstructions();
         long now = System.currentTimeMillis();
         Map<String, Object> cfg = new HashMap<>();
-        cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         cfg.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tools-test-tx");
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(cfg, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
@@ -200,7 +189,7 @@ class ToolsKafkaTest {
         Path out = tmp.resolve("out");
         List<String> reports = new ArrayList<>();
         ReconstructionConsumer.Summary s;
-        try (ReconstructionConsumer c = ReconstructionConsumer.builder().bootstrapServers(broker.bootstrapServers())
+        try (ReconstructionConsumer c = ReconstructionConsumer.builder().bootstrapServers(KAFKA.bootstrapServers())
                 .topic(topic).groupId("tools-test").outDir(out).reports(reports::add, Duration.ofMillis(100))
                 .build()) {
             s = c.run(0, Duration.ofSeconds(2));
@@ -231,12 +220,12 @@ class ToolsKafkaTest {
         assertFalse(reports.isEmpty());
 
         // the group's offsets were committed: a second run of the same group sees nothing new
-        try (ReconstructionConsumer c = ReconstructionConsumer.builder().bootstrapServers(broker.bootstrapServers())
+        try (ReconstructionConsumer c = ReconstructionConsumer.builder().bootstrapServers(KAFKA.bootstrapServers())
                 .topic(topic).groupId("tools-test").build()) {
             assertEquals(0, c.run(0, Duration.ofSeconds(1)).records());
         }
         // a count stops the run early; every 2nd PNG
-        try (ReconstructionConsumer c = ReconstructionConsumer.builder().bootstrapServers(broker.bootstrapServers())
+        try (ReconstructionConsumer c = ReconstructionConsumer.builder().bootstrapServers(KAFKA.bootstrapServers())
                 .topic(topic).freshGroupId().outDir(tmp.resolve("out2")).pngEvery(2).build()) {
             ReconstructionConsumer.Summary s2 = c.run(3, Duration.ofSeconds(20));
             assertEquals(ReconstructionConsumer.Summary.StopReason.COUNT, s2.stopReason());
