@@ -47,8 +47,8 @@ public final class CsbgmReconstructor extends PriorReconstructor {
         INDArray images = Nd4j.create(DataType.FLOAT, records, n);
         INDArray uncertainty = Nd4j.zeros(DataType.FLOAT, records, n);
         double[] penalty = new double[records];
+        MeasurementTerm term = new MeasurementTerm(groups, 1);
         if (thetaSettings.scope() == ThetaScope.LOWRANK) {
-            MeasurementTerm term = new MeasurementTerm(groups, 1);
             // the factors' start depends on the solver's seed only, never on the call or the batch-mates
             LowRankThetaStage stage = new LowRankThetaStage(prior.decoder(), thetaSettings, records,
                     Seeds.forCall(latent.seed(), -2));
@@ -66,7 +66,6 @@ public final class CsbgmReconstructor extends PriorReconstructor {
             }
         } else if (thetaSettings.scope() == ThetaScope.BATCH) {
             ThetaStage stage = new ThetaStage(prior.decoder(), thetaSettings);
-            MeasurementTerm term = new MeasurementTerm(groups, 1);
             StackPass pass = new StackPass(prior.decoder(), records);
             DenseStack theta = stage.fit(pass, term, best.z());
             images.assign(pass.forward(theta, best.z()));
@@ -86,12 +85,12 @@ public final class CsbgmReconstructor extends PriorReconstructor {
             StackPass pass = new StackPass(prior.decoder(), 1);
             for (int i = 0; i < records; i++) {
                 OperatorGroups one = groups.single(i);
-                MeasurementTerm term = new MeasurementTerm(one, 1);
+                MeasurementTerm single = new MeasurementTerm(one, 1);
                 INDArray z = best.z().getRow(i, true).dup();
-                DenseStack theta = stage.fit(pass, term, z);
+                DenseStack theta = stage.fit(pass, single, z);
                 INDArray x = pass.forward(theta, z);
                 images.getRow(i, true).assign(x);
-                double dataLoss = term.dataLoss(x)[0];
+                double dataLoss = single.dataLoss(x)[0];
                 penalty[i] = stage.penalty();
                 Observation o = one.sorted().get(0);
                 INDArray u = stage.uncertainty(pass, z, noiseVariance(o, dataLoss) / o.operator().m());
@@ -100,9 +99,8 @@ public final class CsbgmReconstructor extends PriorReconstructor {
                 }
             }
         }
-        MeasurementTerm term = new MeasurementTerm(groups, 1);
         double[] dataLoss = term.dataLoss(images);
-        double[] residual = term.relativeResidual(images);
+        double[] residual = term.relativeResidual(dataLoss);
         INDArray zsq = best.z().mul(best.z()).sum(1);
         Estimate[] out = new Estimate[records];
         for (int i = 0; i < records; i++) {

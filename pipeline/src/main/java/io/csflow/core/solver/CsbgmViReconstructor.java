@@ -118,8 +118,8 @@ public final class CsbgmViReconstructor extends PriorReconstructor {
                 uncertainty.getRow(i, true).assign(latentSpread(samples, theta, muBest.getRow(i, true), dBest.getRow(i, true)));
             }
         }
-        double[] residual = single.relativeResidual(images);
         double[] finalLoss = single.dataLoss(images);
+        double[] residual = single.relativeResidual(finalLoss);
         Estimate[] out = new Estimate[records];
         int iterations = ls.iterations() * restarts + thetaSettings.iterations();
         for (int i = 0; i < records; i++) {

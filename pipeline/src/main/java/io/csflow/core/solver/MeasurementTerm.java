@@ -99,7 +99,12 @@ final class MeasurementTerm {
 
     /** Per row: ||y - A x|| / ||y|| (0 when y is 0 and so is the residual). */
     double[] relativeResidual(INDArray x) {
-        double[] rel = dataLoss(x);
+        return relativeResidual(dataLoss(x));
+    }
+
+    /** As {@link #relativeResidual(INDArray)}, from the {@link #dataLoss} already computed for x. */
+    double[] relativeResidual(double[] dataLoss) {
+        double[] rel = dataLoss.clone();
         for (int row = 0; row < rel.length; row++) {
             int record = row / copies;
             int m = groups.sorted().get(record).operator().m();
