@@ -7,11 +7,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Bulk copies between one ND4J array (c-order, contiguous, allocated by its owner) and a Java double[]:
+ * Bulk copies between one ND4J array (c-order, contiguous, allocated by its owner) and a Java float[]:
  * a memcpy through the array's native pointer, resolved once, so per-iteration copies allocate nothing.
  * The low-rank theta stage does its small per-row work in plain Java loops, where one ND4J
  * element-wise op per step would cost more than the arithmetic (a JNI call and several ns per element).
- * FLOAT arrays go through a float[] staging buffer; DOUBLE arrays (gradient tests) are copied directly.
+ * FLOAT arrays are copied directly; DOUBLE arrays (gradient tests) go through a double[] staging buffer.
  */
 final class HostCopy {
 
@@ -19,7 +19,7 @@ final class HostCopy {
     private final int length;
     private final FloatPointer floats;
     private final DoublePointer doubles;
-    private final float[] staging;
+    private final double[] staging;
 
     HostCopy(INDArray array) {
         if (array.ordering() != 'c' || array.isView() || array.offset() != 0) {
@@ -33,11 +33,11 @@ final class HostCopy {
         if (array.dataType() == DataType.FLOAT) {
             floats = p instanceof FloatPointer f ? f : new FloatPointer(p);
             doubles = null;
-            staging = new float[length];
+            staging = null;
         } else if (array.dataType() == DataType.DOUBLE) {
             doubles = p instanceof DoublePointer d ? d : new DoublePointer(p);
             floats = null;
-            staging = null;
+            staging = new double[length];
         } else {
             throw new IllegalArgumentException("host copies support FLOAT and DOUBLE arrays, got " + array.dataType());
         }
@@ -52,26 +52,26 @@ final class HostCopy {
     }
 
     /** dst[0, length) := the array's values, row-major. */
-    void read(double[] dst) {
+    void read(float[] dst) {
         if (floats != null) {
-            floats.position(0).get(staging, 0, length);
-            for (int i = 0; i < length; i++) {
-                dst[i] = staging[i];
-            }
+            floats.position(0).get(dst, 0, length);
         } else {
-            doubles.position(0).get(dst, 0, length);
+            doubles.position(0).get(staging, 0, length);
+            for (int i = 0; i < length; i++) {
+                dst[i] = (float) staging[i];
+            }
         }
     }
 
     /** The array's values := src[0, length), row-major. */
-    void write(double[] src) {
+    void write(float[] src) {
         if (floats != null) {
-            for (int i = 0; i < length; i++) {
-                staging[i] = (float) src[i];
-            }
-            floats.position(0).put(staging, 0, length);
+            floats.position(0).put(src, 0, length);
         } else {
-            doubles.position(0).put(src, 0, length);
+            for (int i = 0; i < length; i++) {
+                staging[i] = src[i];
+            }
+            doubles.position(0).put(staging, 0, length);
         }
     }
 }

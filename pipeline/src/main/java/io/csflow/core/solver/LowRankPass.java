@@ -12,16 +12,19 @@ import org.nd4j.linalg.factory.Nd4j;
  * layer l computes act(h_i (W_l + U_il V_il) + b_l + db_il) for every row i (see {@link LowRankFactors}).
  *
  * <p>The shared W_l stays one GEMM over the whole batch; the per-row terms are small (h_i U_il is r dot
- * products, (h_i U_il) V_il a rank-r update) and run as plain Java loops over host copies of the rows.
- * The per-row term is written into the pre-activation buffer first and the GEMM accumulates onto it
- * (beta = 1), so each layer costs one host copy in and one out. Backward, per row:
+ * products, (h_i U_il) V_il a rank-r update) and run as plain Java loops ({@link Kernels}) over float host
+ * copies of the rows. The per-row term is written into the pre-activation buffer first and the GEMM
+ * accumulates onto it (beta = 1), so each layer costs one host copy in and one out. The first layer's
+ * input z is fixed for a whole fit, so its product z W_0 + b_0 is taken once ({@link #setInput}) and that
+ * layer runs no GEMM per pass. Backward, per row:
  * dH = dPre W^T + (dPre V^T) U^T, dV = (h U)^T dPre, dU = h^T (dPre V^T), ddb = dPre.
  *
  * <p>The factors are large (~7400 values a record) and the per-row work is light, so the theta stage is bound
  * by memory traffic: each pass touches the factors as few times as it can. The forward takes U's Gram matrix
  * in the same sweep as h U, the backward V's in the sweep of dPre V^T, and the backward adds the penalty's
  * gradient (see {@link LowRankFactors#penalty}) and, when given an optimizer, applies its step to each
- * record's factors of a layer right after their gradient, while they are still in cache.
+ * record's factors of a layer right after their gradient, while they are still in cache (L1: a record's
+ * factors of a layer are a few KB).
  *
  * <p>Optionally the forward adds weight noise (for posterior samples): row i uses
  * W_l + s_il E_l and b_l + t_il e_l with E_l, e_l shared by all rows ({@link WeightNoise}).
@@ -39,6 +42,7 @@ final class LowRankPass {
     private final int[] in;
     private final int[] out;
     private final INDArray input;
+    private final HostCopy inputCopy;
     private final INDArray[] pre;
     private final INDArray[] post;
     private final INDArray[] dPost;
@@ -51,22 +55,23 @@ final class LowRankPass {
     private final FloatView[] dPostView;
     private final FloatView[] dPreView;
     private final FloatView[] derivView;
-    private final HostCopy inputCopy;
     private final HostCopy[] preCopy;
     private final HostCopy[] postCopy;
     private final HostCopy[] dPreCopy;
     private final HostCopy[] dPostCopy;
     private final HostCopy[] noisyCopy;
     /** h[l]: the input rows of layer l from the last forward (batch x in_l). */
-    private final double[][] h;
+    private final float[][] h;
     /** proj[l]: h_i U_il and U_il's Gram matrix from the last forward (batch x {@link #DOTS}). */
-    private final double[][] proj;
-    private final double[][] bias;
-    private final double[] rows;
-    private final double[] rowsIn;
-    private final double[] noiseRows;
+    private final float[][] proj;
+    private final float[][] bias;
+    /** z W_0 + b_0 for the input of {@link #setInput} (batch x out_0). */
+    private final float[] firstLayer;
+    private final float[] rows;
+    private final float[] rowsIn;
+    private final float[] noiseRows;
     /** dPre_i V_i^T and V_i's Gram matrix, for the row being back-propagated. */
-    private final double[] vDots = new double[DOTS];
+    private final float[] vDots = new float[DOTS];
 
     /** @param net the shared weights theta0 (not modified) */
     LowRankPass(DenseStack net, int batch) {
@@ -94,9 +99,9 @@ final class LowRankPass {
         dPostView = new FloatView[layers];
         dPreView = new FloatView[layers];
         derivView = new FloatView[layers];
-        h = new double[layers][];
-        proj = new double[layers][];
-        bias = new double[layers][];
+        h = new float[layers][];
+        proj = new float[layers][];
+        bias = new float[layers][];
         int maxIn = 0;
         int maxOut = 0;
         for (int l = 0; l < layers; l++) {
@@ -121,15 +126,16 @@ final class LowRankPass {
             dPreCopy[l] = new HostCopy(dPre[l]);
             dPostCopy[l] = new HostCopy(dPost[l]);
             noisyCopy[l] = new HostCopy(noisy[l]);
-            h[l] = new double[batch * in[l]];
-            proj[l] = new double[batch * DOTS];
-            bias[l] = net.bias(l).castTo(DataType.DOUBLE).toDoubleVector();
+            h[l] = new float[batch * in[l]];
+            proj[l] = new float[batch * DOTS];
+            bias[l] = net.bias(l).castTo(DataType.FLOAT).toFloatVector();
         }
         input = Nd4j.create(type, batch, in[0]);
         inputCopy = new HostCopy(input);
-        rows = new double[batch * maxOut];
-        rowsIn = new double[batch * maxIn];
-        noiseRows = new double[batch * maxOut];
+        firstLayer = new float[batch * out[0]];
+        rows = new float[batch * maxOut];
+        rowsIn = new float[batch * maxIn];
+        noiseRows = new float[batch * maxOut];
     }
 
     int batch() {
@@ -140,6 +146,14 @@ final class LowRankPass {
     void setInput(INDArray z) {
         input.assign(z);
         inputCopy.read(h[0]);
+        Nd4j.gemm(input, net.weight(0), pre[0], false, false, 1.0, 0.0);
+        preCopy[0].read(firstLayer);
+        int o = out[0];
+        for (int i = 0; i < batch; i++) {
+            for (int j = 0; j < o; j++) {
+                firstLayer[i * o + j] += bias[0][j];
+            }
+        }
     }
 
     /** Runs the decoder with the factors' weight changes; returns the output buffer (batch x out), valid until the next call. */
@@ -149,7 +163,6 @@ final class LowRankPass {
 
     /** As {@link #forward(LowRankFactors)}, with weight noise added when {@code noise} is not null. */
     INDArray forward(LowRankFactors f, WeightNoise noise) {
-        double[] x = f.values();
         for (int l = 0; l < layers; l++) {
             INDArray below = l == 0 ? input : post[l - 1];
             if (l > 0) {
@@ -157,36 +170,42 @@ final class LowRankPass {
             }
             int n = in[l];
             int o = out[l];
-            double[] hl = h[l];
-            double[] pl = proj[l];
-            double[] bl = bias[l];
+            float[] hl = h[l];
+            float[] pl = proj[l];
+            float[] u0 = f.values(l, LowRankFactors.U0);
+            float[] u1 = f.values(l, LowRankFactors.U1);
+            float[] v0 = f.values(l, LowRankFactors.V0);
+            float[] v1 = f.values(l, LowRankFactors.V1);
+            float[] db = f.values(l, LowRankFactors.DB);
+            if (l == 0) {
+                System.arraycopy(firstLayer, 0, rows, 0, batch * o);
+            } else {
+                for (int i = 0; i < batch; i++) {
+                    System.arraycopy(bias[l], 0, rows, i * o, o);
+                }
+            }
             if (noise != null) {
                 Nd4j.gemm(below, noise.weight(l), noisy[l], false, false, 1.0, 0.0);
                 noisyCopy[l].read(noiseRows);
             }
             for (int i = 0; i < batch; i++) {
-                int u = f.u(l, i);
-                int v = f.v(l, i);
-                int b = f.db(l, i);
                 int hi = i * n;
                 int ri = i * o;
-                Kernels.pairDots(hl, hi, x, u, n, pl, DOTS * i);
-                double p0 = pl[DOTS * i];
-                double p1 = pl[DOTS * i + 1];
-                for (int j = 0; j < o; j++) {
-                    rows[ri + j] = bl[j] + x[b + j] + p0 * x[v + j] + p1 * x[v + o + j];
-                }
+                Kernels.pairDots(hl, u0, u1, hi, n, pl, DOTS * i);
+                Kernels.addLowRank(rows, db, v0, v1, ri, ri + o, pl[DOTS * i], pl[DOTS * i + 1]);
                 if (noise != null) {
-                    double sw = noise.weightScale(l, i);
-                    double sb = noise.biasScale(l, i);
-                    double[] e = noise.bias(l);
+                    Kernels.addScaled(rows, noiseRows, ri, ri + o, (float) noise.weightScale(l, i));
+                    float sb = (float) noise.biasScale(l, i);
+                    float[] e = noise.bias(l);
                     for (int j = 0; j < o; j++) {
-                        rows[ri + j] += sw * noiseRows[ri + j] + sb * e[j];
+                        rows[ri + j] += sb * e[j];
                     }
                 }
             }
             preCopy[l].write(rows);
-            Nd4j.gemm(below, net.weight(l), pre[l], false, false, 1.0, 1.0);
+            if (l > 0) {
+                Nd4j.gemm(below, net.weight(l), pre[l], false, false, 1.0, 1.0);
+            }
             net.activation(l).forward(preView[l], postView[l], derivView[l]);
         }
         return post[layers - 1];
@@ -198,7 +217,7 @@ final class LowRankPass {
     }
 
     /** The output of the last forward, copied into dst (batch x out, row-major). */
-    void readOutput(double[] dst) {
+    void readOutput(float[] dst) {
         postCopy[layers - 1].read(dst);
     }
 
@@ -218,56 +237,40 @@ final class LowRankPass {
      * update.
      */
     void backward(LowRankFactors f, double lt, FactorAdam adam) {
-        double[] x = f.values();
-        double[] g = f.gradients();
         for (int l = layers - 1; l >= 0; l--) {
             net.activation(l).backward(preView[l], postView[l], derivView[l], dPostView[l], dPreView[l]);
             dPreCopy[l].read(rows);
             int n = in[l];
             int o = out[l];
-            double c = 2 * lt / ((double) n * o);
-            double cb = 2 * lt / o;
-            double[] hl = h[l];
-            double[] pl = proj[l];
+            float c = (float) (2 * lt / ((double) n * o));
+            float cb = (float) (2 * lt / o);
+            float[] hl = h[l];
+            float[] pl = proj[l];
+            float[] u0 = f.values(l, LowRankFactors.U0);
+            float[] u1 = f.values(l, LowRankFactors.U1);
+            float[] v0 = f.values(l, LowRankFactors.V0);
+            float[] v1 = f.values(l, LowRankFactors.V1);
+            float[] db = f.values(l, LowRankFactors.DB);
+            float[] gu0 = f.gradients(l, LowRankFactors.U0);
+            float[] gu1 = f.gradients(l, LowRankFactors.U1);
+            float[] gv0 = f.gradients(l, LowRankFactors.V0);
+            float[] gv1 = f.gradients(l, LowRankFactors.V1);
+            float[] gdb = f.gradients(l, LowRankFactors.DB);
             for (int i = 0; i < batch; i++) {
-                int u = f.u(l, i);
-                int v = f.v(l, i);
-                int b = f.db(l, i);
                 int hi = i * n;
                 int ri = i * o;
-                Kernels.pairDots(rows, ri, x, v, o, vDots, 0);
-                double q0 = vDots[0];
-                double q1 = vDots[1];
-                double v00 = vDots[2];
-                double v01 = vDots[3];
-                double v11 = vDots[4];
-                double p0 = pl[DOTS * i];
-                double p1 = pl[DOTS * i + 1];
-                double u00 = pl[DOTS * i + 2];
-                double u01 = pl[DOTS * i + 3];
-                double u11 = pl[DOTS * i + 4];
-                int v1 = v + o;
-                for (int j = 0; j < o; j++) {
-                    double d = rows[ri + j];
-                    double a = x[v + j];
-                    double e = x[v1 + j];
-                    g[v + j] = p0 * d + c * (u00 * a + u01 * e);
-                    g[v1 + j] = p1 * d + c * (u01 * a + u11 * e);
-                    g[b + j] = d + cb * x[b + j];
-                }
-                int u1 = u + n;
-                for (int j = 0; j < n; j++) {
-                    double hj = hl[hi + j];
-                    double a = x[u + j];
-                    double e = x[u1 + j];
-                    g[u + j] = q0 * hj + c * (v00 * a + v01 * e);
-                    g[u1 + j] = q1 * hj + c * (v01 * a + v11 * e);
-                    rowsIn[hi + j] = q0 * a + q1 * e;
-                }
+                int pi = DOTS * i;
+                Kernels.pairDots(rows, v0, v1, ri, o, vDots, 0);
+                Kernels.vGradients(rows, v0, v1, db, gv0, gv1, gdb, ri, ri + o, pl[pi], pl[pi + 1], c, cb,
+                        pl[pi + 2], pl[pi + 3], pl[pi + 4]);
+                Kernels.uGradients(hl, u0, u1, gu0, gu1, rowsIn, hi, hi + n, vDots[0], vDots[1], c,
+                        vDots[2], vDots[3], vDots[4]);
                 if (adam != null) {
-                    adam.update(x, g, u, 2 * n);
-                    adam.update(x, g, v, 2 * o);
-                    adam.update(x, g, b, o);
+                    adam.update(f, l, LowRankFactors.U0, hi, hi + n);
+                    adam.update(f, l, LowRankFactors.U1, hi, hi + n);
+                    adam.update(f, l, LowRankFactors.V0, ri, ri + o);
+                    adam.update(f, l, LowRankFactors.V1, ri, ri + o);
+                    adam.update(f, l, LowRankFactors.DB, ri, ri + o);
                 }
             }
             if (l > 0) {

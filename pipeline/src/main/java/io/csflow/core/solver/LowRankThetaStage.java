@@ -32,7 +32,7 @@ final class LowRankThetaStage {
         this.settings = settings;
         this.pass = new LowRankPass(theta0, records);
         this.factors = new LowRankFactors(theta0, records, factorSeed);
-        this.adam = new FactorAdam(factors.values().length, settings.factorLearningRate(), settings.beta1(),
+        this.adam = new FactorAdam(factors, settings.factorLearningRate(), settings.beta1(),
                 0.999, 1e-8);
     }
 
@@ -87,7 +87,7 @@ final class LowRankThetaStage {
         }
         WeightNoise noise = new WeightNoise(theta0, weightScale, biasScale);
         int n = records * theta0.outputSize();
-        double[] x = new double[n];
+        float[] x = new float[n];
         double[] sum = new double[n];
         double[] sumSq = new double[n];
         for (int s = 0; s < samples; s++) {

@@ -16,7 +16,7 @@ final class WeightNoise {
     private final INDArray[] weights;
     private final INDArray[] biases;
     private final HostCopy[] biasCopies;
-    private final double[][] biasValues;
+    private final float[][] biasValues;
     private final double[][] weightScale;
     private final double[][] biasScale;
 
@@ -30,12 +30,12 @@ final class WeightNoise {
         weights = new INDArray[layers];
         biases = new INDArray[layers];
         biasCopies = new HostCopy[layers];
-        biasValues = new double[layers][];
+        biasValues = new float[layers][];
         for (int l = 0; l < layers; l++) {
             weights[l] = shape.weight(l).ulike();
             biases[l] = shape.bias(l).ulike();
             biasCopies[l] = new HostCopy(biases[l]);
-            biasValues[l] = new double[(int) biases[l].length()];
+            biasValues[l] = new float[(int) biases[l].length()];
         }
         this.weightScale = weightScale;
         this.biasScale = biasScale;
@@ -54,7 +54,7 @@ final class WeightNoise {
         return weights[l];
     }
 
-    double[] bias(int l) {
+    float[] bias(int l) {
         return biasValues[l];
     }
 
