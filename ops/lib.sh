@@ -10,7 +10,8 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 say() { echo "${SCRIPT_NAME:-ops}: $*" >&2; }
 die() { echo "${SCRIPT_NAME:-ops}: ERROR: $*" >&2; exit 1; }
 
-# JVM flags Flink (and Kafka's clients) need on Java 17, as Flink's own config.yaml sets env.java.default-opts.all
+# JVM flags Flink (and Kafka's clients) need on Java 17, as Flink's own config.yaml sets env.java.default-opts.all,
+# and the last one csflow's: the Vector API kernels (io.csflow.core.solver.VectorSupport; without it they run scalar)
 JAVA17_OPENS=(
   --add-exports=java.base/sun.net.util=ALL-UNNAMED
   --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED
@@ -27,6 +28,7 @@ JAVA17_OPENS=(
   --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
   --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
   --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED
+  --add-modules=jdk.incubator.vector
 )
 
 # mvn offline first (CI and this machine keep ~/.m2 filled), online when something is missing

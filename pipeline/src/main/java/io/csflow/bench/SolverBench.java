@@ -149,8 +149,8 @@ public final class SolverBench {
 
     public String formula() {
         return flops.formula() + " Per call: csgm R*B*I*(2D+4mn), csbgm B*I*(2D+4mn) + B*T*(3D+4mn) + S*B*D, "
-                + "csbgm-lowrank B*I*(2D+4mn) + B*T*(2D+4mn) + 2S*B*D (its per-row rank-2 work, about 10r(in+out) "
-                + "FLOP per layer per row per iteration, ~2% of 2D, is not counted). The bench runs random starts "
+                + "csbgm-lowrank B*I*(2D+4mn) + B*T*(2D_a+4mn+10r(in+out) per adapted layer) + B*(D-D_a) + 2S*B*D. "
+                + "The bench runs random starts "
                 + "without early stopping and does not count the end passes.";
     }
 
@@ -372,12 +372,11 @@ public final class SolverBench {
             return (double) config.csgmRestarts() * b * config.csgmIterations() * zIterationFlops(m);
         }
         if (method.equals("csbgm-lowrank")) {
-            // theta iterations of the LOWRANK scope run the shared weights' products of a z iteration
-            // (forward, backward to the layer inputs; no weight gradients); each sample is two products
-            // per layer (H W and H E)
+            // LOWRANK theta iterations run the shared weights' products above the first adapted layer
+            // (forward, backward to the layer inputs; no weight gradients) plus the rank-2 work; each sample
+            // is two products per layer (H W and H E)
             return (double) b * config.csbgmIterations() * zIterationFlops(m)
-                    + (double) b * config.thetaIterations() * zIterationFlops(m)
-                    + 2.0 * config.samples() * b * decoderFlops();
+                    + b * flops.thetaStage(m, ThetaScope.LOWRANK, config.thetaIterations(), config.samples());
         }
         return (double) b * config.csbgmIterations() * zIterationFlops(m)
                 + (double) b * config.thetaIterations() * thetaIterationFlops(m)

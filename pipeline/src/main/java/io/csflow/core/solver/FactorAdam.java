@@ -36,7 +36,7 @@ final class FactorAdam {
         this.epsilon = (float) epsilon;
         first = new float[factors.slots()][];
         second = new float[factors.slots()][];
-        for (int l = 0; l < factors.layers(); l++) {
+        for (int l = factors.firstAdapted(); l < factors.layers(); l++) {
             for (int c = 0; c < LowRankFactors.COMPONENTS; c++) {
                 int s = LowRankFactors.slot(l, c);
                 first[s] = new float[factors.values(l, c).length];
@@ -55,6 +55,41 @@ final class FactorAdam {
         // the loop below keeps one sqrt and one division per entry
         stepSize = (float) (lr / (1 - Math.pow(beta1, step)));
         rootC2 = (float) (1.0 / Math.sqrt(1 - Math.pow(beta2, step)));
+    }
+
+    /**
+     * The gradients of a pair of components of layer l ({@code pair} and {@code pair + 1}: U's columns or
+     * V's rows) on entries [from, to), as {@link Kernels#pairGradients} with the same arguments, and this
+     * step on both: fused in one sweep on the Vector API, else the gradients go through the gradient arrays.
+     */
+    void pairStep(LowRankFactors f, int l, int pair, float[] a, int from, int to, float s0, float s1, float c,
+                  float g00, float g01, float g11) {
+        float[] x0 = f.values(l, pair);
+        float[] x1 = f.values(l, pair + 1);
+        if (VectorSupport.ENABLED) {
+            int k0 = LowRankFactors.slot(l, pair);
+            int k1 = LowRankFactors.slot(l, pair + 1);
+            VectorKernels.pairStep(a, x0, x1, first[k0], second[k0], first[k1], second[k1], from, to, s0, s1, c,
+                    g00, g01, g11, beta1, beta2, stepSize, rootC2, epsilon);
+            return;
+        }
+        Kernels.pairGradients(a, x0, x1, f.gradients(l, pair), f.gradients(l, pair + 1), from, to, s0, s1, c,
+                g00, g01, g11);
+        update(f, l, pair, from, to);
+        update(f, l, pair + 1, from, to);
+    }
+
+    /** db's gradient of layer l on [from, to), as {@link Kernels#biasGradient}, and this step on it. */
+    void biasStep(LowRankFactors f, int l, float[] d, int from, int to, float cb) {
+        float[] db = f.values(l, LowRankFactors.DB);
+        if (VectorSupport.ENABLED) {
+            int k = LowRankFactors.slot(l, LowRankFactors.DB);
+            VectorKernels.biasStep(d, db, first[k], second[k], from, to, cb, beta1, beta2, stepSize, rootC2,
+                    epsilon);
+            return;
+        }
+        Kernels.biasGradient(d, db, f.gradients(l, LowRankFactors.DB), from, to, cb);
+        update(f, l, LowRankFactors.DB, from, to);
     }
 
     /** This step ({@link #nextStep()}) on entries [from, to) of one component of layer l, from its gradients. */
@@ -82,12 +117,26 @@ final class FactorAdam {
         }
     }
 
+    /**
+     * One entry's step, the loop body of {@link #step} (moments updated in place): for the scalar tails of
+     * {@link VectorKernels}, which must give the same bits as this class's own loop.
+     */
+    static float stepped(float x, float g, float[] m1, float[] m2, int j, float b1, float a1, float b2, float a2,
+                         float size, float root, float eps) {
+        float m = b1 * m1[j] + a1 * g;
+        float v = b2 * m2[j] + a2 * g * g;
+        m1[j] = m;
+        m2[j] = v;
+        return x - size * m / (root * (float) Math.sqrt(v) + eps);
+    }
+
     void reset() {
-        for (float[] a : first) {
-            Arrays.fill(a, 0f);
-        }
-        for (float[] a : second) {
-            Arrays.fill(a, 0f);
+        for (float[][] moments : new float[][][]{first, second}) {
+            for (float[] a : moments) {
+                if (a != null) {
+                    Arrays.fill(a, 0f);
+                }
+            }
         }
         step = 0;
     }

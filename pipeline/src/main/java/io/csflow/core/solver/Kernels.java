@@ -3,8 +3,9 @@ package io.csflow.core.solver;
 /**
  * The plain-Java loops of the low-rank theta stage, one per job, each over arrays that it reads and writes
  * at one index {@code j} (see {@link LowRankFactors} for why) and with a body small enough for the JIT to
- * unroll and vectorise (a loop fusing the gradients with Adam's update did not vectorise: 2.6 ns per
- * parameter against 1.0 for the gradient loop followed by Adam's, measured).
+ * unroll and vectorise: loops with more than two stores or so are left scalar (measured: the V gradients as
+ * one loop with three stores 1.8 ns per element, as a two-store loop and a one-store loop 0.57; a loop fusing
+ * the gradients with Adam's update 2.6 ns per parameter against 1.0 for the two apart).
  */
 final class Kernels {
 
@@ -17,6 +18,15 @@ final class Kernels {
      * Two partial sums each, so the five sums are ten independent chains (the JIT does not reorder a float sum).
      */
     static void pairDots(float[] a, float[] c0, float[] c1, int from, int n, float[] out, int at) {
+        if (VectorSupport.ENABLED) {
+            VectorKernels.pairDots(a, c0, c1, from, n, out, at);
+            return;
+        }
+        scalarPairDots(a, c0, c1, from, n, out, at);
+    }
+
+    /** {@link #pairDots} in plain Java (also the reference its Vector API twin is tested against). */
+    static void scalarPairDots(float[] a, float[] c0, float[] c1, int from, int n, float[] out, int at) {
         float p0 = 0;
         float p1 = 0;
         float g00 = 0;
@@ -79,35 +89,33 @@ final class Kernels {
     }
 
     /**
-     * A record's gradients of V's two rows and of db on [from, to), from the pre-activation gradient d and
-     * the forward's p = h U: dV_k = p_k d + c (U^T U V)_k (the penalty's, with Gram u = U^T U), ddb = d + cb db.
+     * The gradients of a record's pair of factor vectors (V's two rows, or U's two columns) on [from, to):
+     * g_k[j] = s_k a[j] + c (G x)_k[j], with x = (x0, x1) the pair, G = [[g00, g01], [g01, g11]] the Gram
+     * matrix of the other factor (the penalty's gradient) and s_k the pair's projection of the layer's other
+     * side: for V, a = dPre and s = h U; for U, a = h and s = dPre V^T.
      */
-    static void vGradients(float[] d, float[] v0, float[] v1, float[] db, float[] g0, float[] g1, float[] gb,
-                           int from, int to, float p0, float p1, float c, float cb, float u00, float u01, float u11) {
+    static void pairGradients(float[] a, float[] x0, float[] x1, float[] g0, float[] g1, int from, int to,
+                              float s0, float s1, float c, float g00, float g01, float g11) {
         for (int j = from; j < to; j++) {
-            float dj = d[j];
-            float a = v0[j];
-            float e = v1[j];
-            g0[j] = p0 * dj + c * (u00 * a + u01 * e);
-            g1[j] = p1 * dj + c * (u01 * a + u11 * e);
-            gb[j] = dj + cb * db[j];
+            float aj = a[j];
+            float p = x0[j];
+            float q = x1[j];
+            g0[j] = s0 * aj + c * (g00 * p + g01 * q);
+            g1[j] = s1 * aj + c * (g01 * p + g11 * q);
         }
     }
 
-    /**
-     * A record's gradients of U's two columns on [from, to), from the layer input h and q = d V^T:
-     * dU_k = q_k h + c (U V V^T)_k (the penalty's, with Gram v = V V^T); also its share of the input
-     * gradient, dIn[j] = q0 U0[j] + q1 U1[j] (U before this step's update).
-     */
-    static void uGradients(float[] h, float[] u0, float[] u1, float[] g0, float[] g1, float[] dIn,
-                           int from, int to, float q0, float q1, float c, float v00, float v01, float v11) {
+    /** gb[j] = d[j] + cb db[j] on [from, to): a record's bias-change gradient, the penalty's included. */
+    static void biasGradient(float[] d, float[] db, float[] gb, int from, int to, float cb) {
         for (int j = from; j < to; j++) {
-            float hj = h[j];
-            float a = u0[j];
-            float e = u1[j];
-            g0[j] = q0 * hj + c * (v00 * a + v01 * e);
-            g1[j] = q1 * hj + c * (v01 * a + v11 * e);
-            dIn[j] = q0 * a + q1 * e;
+            gb[j] = d[j] + cb * db[j];
+        }
+    }
+
+    /** dIn[j] = q0 u0[j] + q1 u1[j] on [from, to): a record's share of the layer's input gradient, (dPre V^T) U^T. */
+    static void combine(float[] u0, float[] u1, float[] dIn, int from, int to, float q0, float q1) {
+        for (int j = from; j < to; j++) {
+            dIn[j] = q0 * u0[j] + q1 * u1[j];
         }
     }
 }

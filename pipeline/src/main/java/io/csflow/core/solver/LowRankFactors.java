@@ -6,9 +6,10 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * The per-record parameters of the LOWRANK theta scope, for a batch of records: for record i and decoder
- * layer l, factors U_il (in x r) and V_il (r x out), r = {@link #RANK}, and a bias change db_il (1 x out),
- * so that record i's layer l has weights W_l + U_il V_il and bias b_l + db_il.
+ * The per-record parameters of the LOWRANK theta scope, for a batch of records: for record i and each
+ * adapted decoder layer l (those from {@link #firstAdapted()} on), factors U_il (in x r) and V_il (r x out),
+ * r = {@link #RANK}, and a bias change db_il (1 x out), so that record i's layer l has weights
+ * W_l + U_il V_il and bias b_l + db_il. Layers below the first adapted one keep theta0.
  *
  * <p>Layout: per layer, five components, each one float[] over all records, record i at i * width:
  * U's two columns ({@link #U0}, {@link #U1}, width in), V's two rows ({@link #V0}, {@link #V1}, width out)
@@ -34,6 +35,7 @@ final class LowRankFactors {
     static final int COMPONENTS = 5;
 
     private final int records;
+    private final int first;
     private final int[] in;
     private final int[] out;
     /** [l * COMPONENTS + component]: records x width values. */
@@ -43,16 +45,23 @@ final class LowRankFactors {
     private final float[][] initialU;
 
     /**
-     * @param shape the decoder (its layer sizes)
-     * @param seed  draws U's starting value: U ~ N(0, 1/in) entries, the same for every record so that a
-     *              record's result does not depend on its batch-mates
+     * @param shape        the decoder (its layer sizes)
+     * @param firstAdapted the first layer with factors (0: all layers)
+     * @param seed         draws U's starting value: U ~ N(0, 1/in) entries, the same for every record so
+     *                     that a record's result does not depend on its batch-mates (drawn for every layer,
+     *                     so a layer's start does not depend on firstAdapted)
      */
-    LowRankFactors(DenseStack shape, int records, long seed) {
+    LowRankFactors(DenseStack shape, int records, int firstAdapted, long seed) {
         if (records <= 0) {
             throw new IllegalArgumentException("records must be positive, got " + records);
         }
-        this.records = records;
         int layers = shape.layers();
+        if (firstAdapted < 0 || firstAdapted >= layers) {
+            throw new IllegalArgumentException("the first adapted layer must be in [0, " + layers + "), got "
+                    + firstAdapted);
+        }
+        this.records = records;
+        this.first = firstAdapted;
         in = new int[layers];
         out = new int[layers];
         values = new float[layers * COMPONENTS][];
@@ -62,7 +71,7 @@ final class LowRankFactors {
         for (int l = 0; l < layers; l++) {
             in[l] = (int) shape.weight(l).rows();
             out[l] = shape.width(l);
-            for (int c = 0; c < COMPONENTS; c++) {
+            for (int c = 0; c < COMPONENTS && l >= first; c++) {
                 long size = (long) records * width(l, c);
                 if (size > Integer.MAX_VALUE - 8) {
                     throw new IllegalArgumentException(records + " records need " + size
@@ -86,7 +95,7 @@ final class LowRankFactors {
 
     /** Every record back to theta0: U at its starting value, V = 0, db = 0. */
     void reset() {
-        for (int l = 0; l < in.length; l++) {
+        for (int l = first; l < in.length; l++) {
             int n = in[l];
             for (int k = 0; k < RANK; k++) {
                 float[] u = values(l, U0 + k);
@@ -106,6 +115,11 @@ final class LowRankFactors {
 
     int layers() {
         return in.length;
+    }
+
+    /** The first layer with factors; the layers below it keep theta0. */
+    int firstAdapted() {
+        return first;
     }
 
     int in(int l) {
@@ -130,7 +144,7 @@ final class LowRankFactors {
         return values.length;
     }
 
-    /** All records' values of one component of layer l, record i at i * width(l, component). */
+    /** All records' values of one component of layer l, record i at i * width(l, component); null below firstAdapted. */
     float[] values(int l, int component) {
         return values[slot(l, component)];
     }
@@ -143,7 +157,7 @@ final class LowRankFactors {
     /** Record i's penalty lt * sum_l (mean((U V)^2) + mean(db^2)). */
     double penalty(int i, double lt) {
         double p = 0;
-        for (int l = 0; l < in.length; l++) {
+        for (int l = first; l < in.length; l++) {
             int n = in[l];
             int o = out[l];
             double[] gu = gram(values(l, U0), values(l, U1), i * n, n);

@@ -11,6 +11,9 @@ import io.csflow.core.nn.DenseStack;
  *   <li>z iteration, per row: 2D + 4mn (forward D; backward to z without weight gradients D; A x 2mn;
  *       A^T r 2mn);</li>
  *   <li>theta iteration, per row: 3D + 4mn (adds the weight-gradient products D);</li>
+ *   <li>LOWRANK theta iteration, per row: 2D_a + 4mn + 10r(in + out) per adapted layer, D_a the products of
+ *       the layers above the first adapted one (that layer's product and everything below it depend on z
+ *       alone and run once per fit, D - D_a): 2*500*784 of the VAE's 1.30 MFLOP;</li>
  *   <li>early-stop check, per active row: 2mn (the loss of the forward already computed);</li>
  *   <li>end of the z stage, per row: D + 2mn (final loss); per record then D + 4mn (image and residual);</li>
  *   <li>bank warm start, per record: 2Kmn / b (A g(z_k) for the K candidates, charged to the b records of
@@ -78,26 +81,42 @@ public final class SolverFlops {
     }
 
     /**
-     * Per row and LOWRANK theta iteration: 2D + 4mn (the shared weights' products as in a z iteration) plus the
-     * per-row rank-r work, about 10r(in + out) per layer (h U, (h U) V, their two backward products and the two
-     * factor gradients).
+     * Per row and LOWRANK theta iteration: 2D_a + 4mn (the shared weights' products of the layers above the first
+     * adapted one, forward and backward to their inputs) plus the per-row rank-r work, about 10r(in + out) per
+     * adapted layer (h U, (h U) V, their two backward products and the two factor gradients).
      */
     public long lowRankThetaIteration(int m, int rank) {
+        int first = LowRankThetaStage.firstAdaptedLayer(sizes.length - 1);
         long extra = 0;
-        for (int l = 0; l + 1 < sizes.length; l++) {
+        for (int l = first; l + 1 < sizes.length; l++) {
             extra += 10L * rank * (sizes[l] + sizes[l + 1]);
         }
-        return zIteration(m) + extra;
+        return 2 * productsFrom(first + 1) + 4L * m * pixels() + extra;
+    }
+
+    /** Per row and LOWRANK fit, once: the products that depend on z alone (D - D_a). */
+    public long lowRankFitOnce() {
+        return decoder() - productsFrom(LowRankThetaStage.firstAdaptedLayer(sizes.length - 1) + 1);
+    }
+
+    /** The forward products of layers from..L-1 for one row. */
+    private long productsFrom(int from) {
+        long f = 0;
+        for (int l = from; l + 1 < sizes.length; l++) {
+            f += 2L * sizes[l] * sizes[l + 1];
+        }
+        return f;
     }
 
     /**
      * The theta stage of one record: its iterations in the given scope plus the uncertainty samples (one forward
-     * per sample; LOWRANK two, the shared noise and the record's factors). BATCH shares the work of a batch but
-     * costs the same per row.
+     * per sample; LOWRANK two, the shared noise and the record's factors, and its once-per-fit products).
+     * BATCH shares the work of a batch but costs the same per row.
      */
     public double thetaStage(int m, ThetaScope scope, int iterations, int samples) {
         if (scope == ThetaScope.LOWRANK) {
-            return (double) iterations * lowRankThetaIteration(m, LowRankFactors.RANK) + 2.0 * samples * decoder();
+            return (double) iterations * lowRankThetaIteration(m, LowRankFactors.RANK) + lowRankFitOnce()
+                    + 2.0 * samples * decoder();
         }
         return (double) iterations * thetaIteration(m) + (double) samples * decoder();
     }
@@ -141,7 +160,10 @@ public final class SolverFlops {
         return "D = 2(" + shape + ") = " + decoder() + " FLOP (decoder forward, one row); "
                 + "z iteration per row = 2D + 4mn (forward D, backward to z without weight gradients D, "
                 + "A x 2mn, A^T r 2mn); theta iteration per row = 3D + 4mn (adds the weight-gradient products D), "
-                + "LOWRANK 2D + 4mn + 10r(in+out) per layer (rank r = 2); "
+                + "LOWRANK 2D_a + 4mn + 10r(in+out) per adapted layer (rank r = 2; layers from the second; D_a = "
+                + productsFrom(LowRankThetaStage.firstAdaptedLayer(sizes.length - 1) + 1)
+                + " FLOP, the products above the first adapted layer, whose product and the layers below it run "
+                + "once per fit, D - D_a); "
                 + "early-stop check 2mn per active row; end of z stage D + 2mn per row, D + 4mn per record; "
                 + "bank warm start 2Kmn/b + 2Km per record; uncertainty samples add D per sample per row. "
                 + "Not counted: element-wise work (activations, bias adds, residual, Adam updates, penalties), "

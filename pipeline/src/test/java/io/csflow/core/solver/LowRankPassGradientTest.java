@@ -3,7 +3,8 @@ package io.csflow.core.solver;
 import io.csflow.core.nn.Activation;
 import io.csflow.core.nn.DenseStack;
 import io.csflow.core.nn.StackPass;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -33,10 +34,10 @@ class LowRankPassGradientTest {
     }
 
     /** Factors with every value random (V and db too), so every gradient term is exercised. */
-    private static LowRankFactors randomFactors(DenseStack net, long seed) {
-        LowRankFactors f = new LowRankFactors(net, RECORDS, seed);
+    private static LowRankFactors randomFactors(DenseStack net, int first, long seed) {
+        LowRankFactors f = new LowRankFactors(net, RECORDS, first, seed);
         Random r = new Random(seed);
-        for (int l = 0; l < f.layers(); l++) {
+        for (int l = first; l < f.layers(); l++) {
             for (int c : COMPONENTS) {
                 float[] v = f.values(l, c);
                 for (int j = 0; j < v.length; j++) {
@@ -51,18 +52,19 @@ class LowRankPassGradientTest {
         return pass.forward(f).mul(c).sumNumber().doubleValue();
     }
 
-    @Test
-    void eachRowIsTheDecoderWithItsOwnExplicitWeights() {
+    @ParameterizedTest(name = "first adapted layer {0}")
+    @ValueSource(ints = {0, 1})
+    void eachRowIsTheDecoderWithItsOwnExplicitWeights(int first) {
         DenseStack net = decoderLike();
-        LowRankFactors f = randomFactors(net, 2);
+        LowRankFactors f = randomFactors(net, first, 2);
         Nd4j.getRandom().setSeed(4);
         INDArray z = Nd4j.randn(DataType.DOUBLE, RECORDS, 3);
-        LowRankPass pass = new LowRankPass(net, RECORDS);
+        LowRankPass pass = new LowRankPass(net, RECORDS, first);
         pass.setInput(z);
         INDArray x = pass.forward(f).dup();
         for (int i = 0; i < RECORDS; i++) {
             DenseStack own = net.dup();
-            for (int l = 0; l < net.layers(); l++) {
+            for (int l = first; l < net.layers(); l++) {
                 int in = f.in(l);
                 int out = f.out(l);
                 INDArray u = Nd4j.create(DataType.DOUBLE, in, 2);
@@ -87,19 +89,20 @@ class LowRankPassGradientTest {
         }
     }
 
-    @Test
-    void factorGradientsMatchFiniteDifferences() {
+    @ParameterizedTest(name = "first adapted layer {0}")
+    @ValueSource(ints = {0, 1})
+    void factorGradientsMatchFiniteDifferences(int first) {
         DenseStack net = decoderLike();
-        LowRankFactors f = randomFactors(net, 3);
+        LowRankFactors f = randomFactors(net, first, 3);
         Nd4j.getRandom().setSeed(5);
         INDArray z = Nd4j.randn(DataType.DOUBLE, RECORDS, 3);
         INDArray c = Nd4j.randn(DataType.DOUBLE, RECORDS, 5);
-        LowRankPass pass = new LowRankPass(net, RECORDS);
+        LowRankPass pass = new LowRankPass(net, RECORDS, first);
         pass.setInput(z);
         pass.forward(f);
         pass.outputGradient().assign(c);
         pass.backward(f);
-        for (int l = 0; l < f.layers(); l++) {
+        for (int l = first; l < f.layers(); l++) {
             for (int k : COMPONENTS) {
                 float[] g = f.gradients(l, k).clone();
                 float[] p = f.values(l, k);
@@ -125,15 +128,16 @@ class LowRankPassGradientTest {
         return (lossUp - lossDown) / ((double) up - down);
     }
 
-    @Test
-    void penaltyIsTheMeanSquaredWeightChangeAndItsGradientMatchesFiniteDifferences() {
+    @ParameterizedTest(name = "first adapted layer {0}")
+    @ValueSource(ints = {0, 1})
+    void penaltyIsTheMeanSquaredWeightChangeAndItsGradientMatchesFiniteDifferences(int first) {
         DenseStack net = decoderLike();
-        LowRankFactors f = randomFactors(net, 6);
+        LowRankFactors f = randomFactors(net, first, 6);
         double lt = 3.0;
         // the penalty from explicitly formed U V
         for (int i = 0; i < RECORDS; i++) {
             double expected = 0;
-            for (int l = 0; l < net.layers(); l++) {
+            for (int l = first; l < net.layers(); l++) {
                 int in = f.in(l);
                 int out = f.out(l);
                 double sq = 0;
@@ -158,12 +162,12 @@ class LowRankPassGradientTest {
         }
         // the backward with a zero output gradient leaves the penalty's gradient alone
         Nd4j.getRandom().setSeed(9);
-        LowRankPass pass = new LowRankPass(net, RECORDS);
+        LowRankPass pass = new LowRankPass(net, RECORDS, first);
         pass.setInput(Nd4j.randn(DataType.DOUBLE, RECORDS, 3));
         pass.forward(f);
         pass.outputGradient().assign(0.0);
         pass.backward(f, lt, null);
-        for (int l = 0; l < f.layers(); l++) {
+        for (int l = first; l < f.layers(); l++) {
             for (int k : COMPONENTS) {
                 float[] g = f.gradients(l, k).clone();
                 float[] p = f.values(l, k);
@@ -176,19 +180,20 @@ class LowRankPassGradientTest {
         }
     }
 
-    @Test
-    void theOptimizerStepInsideTheBackwardIsTheStepOnTheWholeGradient() {
+    @ParameterizedTest(name = "first adapted layer {0}")
+    @ValueSource(ints = {0, 1})
+    void theOptimizerStepInsideTheBackwardIsTheStepOnTheWholeGradient(int first) {
         // each record's factors are updated right after their gradient, inside the backward: that must be
         // the same as a step taken after the whole backward, i.e. nothing reads a factor once updated
         DenseStack net = decoderLike();
-        LowRankFactors inside = randomFactors(net, 12);
-        LowRankFactors after = randomFactors(net, 12);
+        LowRankFactors inside = randomFactors(net, first, 12);
+        LowRankFactors after = randomFactors(net, first, 12);
         Nd4j.getRandom().setSeed(13);
         INDArray z = Nd4j.randn(DataType.DOUBLE, RECORDS, 3);
         INDArray c = Nd4j.randn(DataType.DOUBLE, RECORDS, 5);
         FactorAdam adamInside = new FactorAdam(inside, 0.05, 0.9, 0.999, 1e-8);
         FactorAdam adamAfter = new FactorAdam(after, 0.05, 0.9, 0.999, 1e-8);
-        LowRankPass pass = new LowRankPass(net, RECORDS);
+        LowRankPass pass = new LowRankPass(net, RECORDS, first);
         pass.setInput(z);
         for (int step = 0; step < 3; step++) {
             pass.forward(inside);
@@ -200,20 +205,20 @@ class LowRankPassGradientTest {
             pass.outputGradient().assign(c);
             pass.backward(after, 2.0, null);
             adamAfter.nextStep();
-            for (int l = 0; l < after.layers(); l++) {
+            for (int l = first; l < after.layers(); l++) {
                 for (int k : COMPONENTS) {
                     adamAfter.update(after, l, k, 0, after.values(l, k).length);
                 }
             }
         }
-        for (int l = 0; l < net.layers(); l++) {
+        for (int l = first; l < net.layers(); l++) {
             for (int k : COMPONENTS) {
                 float[] a = after.values(l, k);
                 assertTrue(java.util.Arrays.equals(inside.values(l, k), a), "layer " + l + " component " + k);
             }
         }
-        LowRankFactors start = randomFactors(net, 12);
-        assertNotEquals(start.values(0, LowRankFactors.V0)[0], after.values(0, LowRankFactors.V0)[0],
+        LowRankFactors start = randomFactors(net, first, 12);
+        assertNotEquals(start.values(first, LowRankFactors.V0)[0], after.values(first, LowRankFactors.V0)[0],
                 "the steps moved the factors");
     }
 
@@ -225,14 +230,36 @@ class LowRankPassGradientTest {
         return s;
     }
 
-    @Test
-    void resetStartsEveryRecordAtTheTrainedWeights() {
+    @ParameterizedTest(name = "first adapted layer {0}")
+    @ValueSource(ints = {0, 1})
+    void aForwardWithWeightNoiseChangesTheOutputAndLeavesTheCleanPassAsItWas(int first) {
+        // the clean pass reuses what setInput computed; a noisy forward runs every layer and must not spoil it
         DenseStack net = decoderLike();
-        LowRankFactors f = randomFactors(net, 7);
+        LowRankFactors f = randomFactors(net, first, 14);
+        Nd4j.getRandom().setSeed(15);
+        LowRankPass pass = new LowRankPass(net, RECORDS, first);
+        pass.setInput(Nd4j.randn(DataType.DOUBLE, RECORDS, 3));
+        INDArray clean = pass.forward(f).dup();
+        double[][] scale = new double[net.layers()][RECORDS];
+        for (double[] s : scale) {
+            java.util.Arrays.fill(s, 0.3);
+        }
+        WeightNoise noise = new WeightNoise(net, scale, scale);
+        noise.draw();
+        INDArray noisy = pass.forward(f, noise).dup();
+        assertTrue(noisy.sub(clean).amaxNumber().doubleValue() > 1e-3, "the noise changed the output");
+        assertEquals(0.0, pass.forward(f).sub(clean).amaxNumber().doubleValue(), 0.0);
+    }
+
+    @ParameterizedTest(name = "first adapted layer {0}")
+    @ValueSource(ints = {0, 1})
+    void resetStartsEveryRecordAtTheTrainedWeights(int first) {
+        DenseStack net = decoderLike();
+        LowRankFactors f = randomFactors(net, first, 7);
         f.reset();
         Nd4j.getRandom().setSeed(8);
         INDArray z = Nd4j.randn(DataType.DOUBLE, RECORDS, 3);
-        LowRankPass pass = new LowRankPass(net, RECORDS);
+        LowRankPass pass = new LowRankPass(net, RECORDS, first);
         pass.setInput(z);
         INDArray x = pass.forward(f);
         INDArray expected = new StackPass(net, RECORDS).forward(net, z);

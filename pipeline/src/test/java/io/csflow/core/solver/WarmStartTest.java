@@ -236,6 +236,15 @@ class WarmStartTest {
         assertEquals(36, f.decoder());
         assertEquals(2 * 36 + 4 * 2 * 4, f.zIteration(2));
         assertEquals(3 * 36 + 4 * 2 * 4, f.thetaIteration(2));
+        // LOWRANK adapts layer 1 (3 -> 4), the last: no products above it per iteration, only A x and A^T r
+        // (32) and the rank-2 work 10*2*(3+4); the whole decoder once per fit
+        assertEquals(32 + 140, f.lowRankThetaIteration(2, 2));
+        assertEquals(36, f.lowRankFitOnce());
+        // three layers 2 -> 3 -> 4 -> 5: per iteration the last layer's products forward and back, 2*2*4*5
+        SolverFlops three = new SolverFlops(DenseStack.xavier(new int[]{2, 3, 4, 5}, Activation.SOFTPLUS,
+                Activation.SIGMOID, 1), null);
+        assertEquals(2 * 40 + 4 * 2 * 5 + 10 * 2 * (3 + 4) + 10 * 2 * (4 + 5), three.lowRankThetaIteration(2, 2));
+        assertEquals(2 * (2 * 3 + 3 * 4), three.lowRankFitOnce());
         // 10 iterations of 104, end passes 1 * (36 + 16) + 36 + 32
         assertEquals(1160, f.zStage(2, 10, 1, WarmStart.random(), 0, 2));
         // with checks every 5 iterations: 2 checks of 2mn = 16
