@@ -177,6 +177,8 @@ public final class SolverBench {
         log.println("threads: " + threads);
         List<Row> rows = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        notes.add("low-rank theta stage: " + io.csflow.core.solver.VectorSupport.describe());
+        log.println(notes.get(0));
 
         // 1. peak
         double peak = 0;
@@ -232,6 +234,7 @@ public final class SolverBench {
                 }
             }
         }
+        relativeToCsgm(rows, notes);
         // multi-group batch: same B, four operators, so the measurement products run on row views
         if (config.batches().length > 0) {
             int b = config.shapeBatch();
@@ -260,6 +263,37 @@ public final class SolverBench {
             setThreads(config.threads());
         }
         return new Report(List.copyOf(rows), peak, threads, formula(), notes);
+    }
+
+    /**
+     * Appends to each csbgm row its time per call over csgm's at the same B and m, when the two ran the same
+     * z iterations from one start (csbgm then adds its theta iterations): the cost of model uncertainty.
+     */
+    private void relativeToCsgm(List<Row> rows, List<String> notes) {
+        if (config.csgmRestarts() != 1 || config.csgmIterations() != config.csbgmIterations()) {
+            return;
+        }
+        java.util.Map<String, Double> csgm = new java.util.HashMap<>();
+        for (Row r : rows) {
+            if (r.section().equals(SOLVER) && r.label().startsWith("csgm ")) {
+                csgm.put(r.label().substring("csgm".length()), r.seconds());
+            }
+        }
+        boolean any = false;
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            Double base = csgm.get(r.label().substring(r.label().indexOf(' ')));
+            if (r.section().equals(SOLVER) && r.label().startsWith("csbgm") && base != null) {
+                rows.set(i, new Row(r.section(), r.label(), r.gflops(), r.peakFraction(), r.recsPerSec(),
+                        r.seconds(), r.note() + String.format(", %.2fx csgm's time", r.seconds() / base)));
+                any = true;
+            }
+        }
+        if (any) {
+            notes.add("csbgm rows: time per call over csgm's at the same B and m; both run " + config.csgmIterations()
+                    + " z iterations from one start, csbgm then " + config.thetaIterations() + " theta iterations"
+                    + (config.samples() > 0 ? " and " + config.samples() + " uncertainty samples" : ""));
+        }
     }
 
     private void scaling(List<Row> rows, List<float[]> images, int m, double peak) {

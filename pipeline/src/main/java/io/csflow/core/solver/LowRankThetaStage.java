@@ -113,8 +113,10 @@ final class LowRankThetaStage {
             pass.forward(factors, noise);
             pass.readOutput(x);
             for (int j = 0; j < n; j++) {
-                sum[j] += x[j];
-                sumSq[j] += x[j] * x[j];
+                // square in double: saturated pixels (~1e-25) square to 0 in float, and their spread with them
+                double v = x[j];
+                sum[j] += v;
+                sumSq[j] += v * v;
             }
         }
         for (int j = 0; j < n; j++) {
