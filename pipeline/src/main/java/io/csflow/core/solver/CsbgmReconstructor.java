@@ -102,10 +102,13 @@ public final class CsbgmReconstructor extends PriorReconstructor {
         double[] dataLoss = term.dataLoss(images);
         double[] residual = term.relativeResidual(dataLoss);
         INDArray zsq = best.z().mul(best.z()).sum(1);
+        float[][] imageRows = rows(images);
+        float[][] uncertaintyRows = rows(uncertainty);
+        float[][] latentRows = rows(best.z());
         Estimate[] out = new Estimate[records];
         for (int i = 0; i < records; i++) {
             double loss = dataLoss[i] + latent.latentPenalty() * zsq.getDouble(i) + penalty[i];
-            out[i] = new Estimate(row(images, i), row(uncertainty, i), row(best.z(), i), (float) residual[i],
+            out[i] = new Estimate(imageRows[i], uncertaintyRows[i], latentRows[i], (float) residual[i],
                     best.iterations()[i] + thetaSettings.iterations(), (float) loss);
         }
         return out;

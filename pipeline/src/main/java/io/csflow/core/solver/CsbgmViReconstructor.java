@@ -120,10 +120,13 @@ public final class CsbgmViReconstructor extends PriorReconstructor {
         }
         double[] finalLoss = single.dataLoss(images);
         double[] residual = single.relativeResidual(finalLoss);
+        float[][] imageRows = rows(images);
+        float[][] uncertaintyRows = rows(uncertainty);
+        float[][] latentRows = rows(muBest);
         Estimate[] out = new Estimate[records];
         int iterations = ls.iterations() * restarts + thetaSettings.iterations();
         for (int i = 0; i < records; i++) {
-            out[i] = new Estimate(row(images, i), row(uncertainty, i), row(muBest, i), (float) residual[i],
+            out[i] = new Estimate(imageRows[i], uncertaintyRows[i], latentRows[i], (float) residual[i],
                     iterations, (float) finalLoss[i]);
         }
         return out;

@@ -34,10 +34,12 @@ public final class CsgmReconstructor extends PriorReconstructor {
         StackPass pass = new StackPass(prior.decoder(), records);
         INDArray x = pass.forward(prior.decoder(), best.z());
         double[] residual = new MeasurementTerm(groups, 1).relativeResidual(x);
+        float[][] imageRows = rows(x);
+        float[][] latentRows = rows(best.z());
         Estimate[] out = new Estimate[records];
         int n = prior.outputDim();
         for (int i = 0; i < records; i++) {
-            out[i] = new Estimate(row(x, i), new float[n], row(best.z(), i), (float) residual[i],
+            out[i] = new Estimate(imageRows[i], new float[n], latentRows[i], (float) residual[i],
                     best.iterations()[i], (float) best.loss()[i]);
         }
         return out;
