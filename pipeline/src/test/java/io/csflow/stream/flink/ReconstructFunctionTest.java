@@ -51,7 +51,7 @@ class ReconstructFunctionTest {
     }
 
     private static ReconstructFunction function() {
-        return new ReconstructFunction(new VersionedFactory(), new ModelUpdates(TestData.N), null);
+        return new ReconstructFunction(new VersionedFactory(), new ModelUpdates(TestData.N), null, "cs.measurements");
     }
 
     /** The operator around f, restored from state when given, with the Avro output serializer, opened. */
