@@ -14,7 +14,10 @@ public final class TestServices {
 
     public static final long MODEL_VERSION = 3L;
 
-    /** Set by a test once it saw committed output; the next batch then fails once. */
+    /**
+     * Set by a test once it saw committed output; the next batch then fails, and so does every later call of that
+     * reconstructor instance, until the task restarts with a new one (a systemic failure, not a poison record).
+     */
     public static final AtomicBoolean FAIL_NEXT_BATCH = new AtomicBoolean();
     public static final AtomicInteger FAILURES = new AtomicInteger();
 
@@ -62,10 +65,17 @@ public final class TestServices {
 
     public static ReconstructionServiceFactory adjointFailingOnceWhenArmed() {
         return () -> new BatchReconstructionService(OperatorCache.shared()::get, new AdjointReconstructor() {
+            /** Once failed, this instance fails every call (so PoisonIsolation's retries cannot absorb it and the
+             * task restarts); the restarted task builds a new one. */
+            private boolean broken;
+
             @Override
             public List<Estimate> reconstruct(List<Observation> batch) {
-                if (FAIL_NEXT_BATCH.compareAndSet(true, false)) {
-                    FAILURES.incrementAndGet();
+                if (broken || FAIL_NEXT_BATCH.compareAndSet(true, false)) {
+                    if (!broken) {
+                        FAILURES.incrementAndGet();
+                    }
+                    broken = true;
                     throw new IllegalStateException("injected failure after a completed checkpoint");
                 }
                 return super.reconstruct(batch);
