@@ -25,6 +25,9 @@ import java.util.List;
  * fails then still fails the task; the replay after the restart usually batches the poison with the records that
  * follow it, which the first rule then resolves. Errors (OutOfMemoryError, UnsatisfiedLinkError...) are never
  * caught: they are never a record's fault.
+ *
+ * <p>Retried records are solved alone, so a batch-scope solver (CS-BGM {@code --scope batch}) adapts to each of
+ * them alone; only batches that threw pay for the retries (one solve per record, plus one for the witness).
  */
 public final class PoisonIsolation {
 

@@ -2,6 +2,7 @@ package io.csflow.stream;
 
 import io.csflow.avro.Measurement;
 import io.csflow.avro.Reconstruction;
+import io.csflow.core.operator.MeasurementOperators;
 import io.csflow.core.operator.OperatorCache;
 import org.junit.jupiter.api.Test;
 
@@ -73,5 +74,22 @@ class PoisonIsolationTest {
 
         solver.broken.set(false); // repaired (e.g. after the restart): the same batch goes through whole
         assertEquals(List.of(1L, 2L), sequences(isolation.reconstruct(service, batch).reconstructions()));
+    }
+
+    @Test
+    void anOperatorTheFactoryCannotBuildIsDeadLetteredToo() {
+        BatchReconstructionService picky = new BatchReconstructionService(spec -> {
+            if (spec.m() == 12) {
+                throw new UnsupportedOperationException("no INPAINT operator with m=12 on this build");
+            }
+            return MeasurementOperators.create(spec);
+        }, new AdjointReconstructor(), TestServices.MODEL_VERSION);
+        List<Measurement> batch = List.of(TestData.measurement("a", 0),
+                TestData.measurement("c", 1, "INPAINT", 12, TestData.N), TestData.measurement("a", 2));
+        PoisonIsolation.Outcome out = isolation.reconstruct(picky, batch);
+        assertEquals(List.of(0L, 2L), sequences(out.reconstructions()));
+        assertEquals(1, out.poisoned().size());
+        assertTrue(out.poisoned().get(0).rejection().reason().contains("INPAINT seed 42 m=12 n=16 by adjoint failed:"
+                + " UnsupportedOperationException: no INPAINT operator with m=12"), out.poisoned().toString());
     }
 }
