@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
 
 /**
  * The streaming job: Kafka measurements -> validate (bad ones to the dead-letter topic) -> batch per bucket of
- * sensors -> reconstruct -> Kafka reconstructions, exactly once (transactional sinks committed on checkpoints).
+ * sensors -> reconstruct (records the solver throws on to the dead-letter topic too) -> Kafka reconstructions, exactly once (transactional sinks committed on checkpoints).
  * The compacted models topic is read from its earliest offset and broadcast to the reconstruct operator, which
  * validates each snapshot and switches its reconstructor to a newer model at the next batch (no restart).
  * The numerics come in through a {@link ReconstructionServiceFactory}; everything here is wiring.
@@ -95,17 +95,13 @@ public final class ReconstructionJob {
                         config.maxN())), AvroTypeInfo.MEASUREMENT)
                 .uid("validate").name("Validate measurements");
 
-        valid.getSideOutput(ValidateFunction.DEAD_LETTERS)
-                .sinkTo(sink(AvroKafkaSerializer.deadLetters(config.topics().deadLetters()), "dlq"))
-                .uid("kafka-dead-letters-sink").name("Kafka " + config.topics().deadLetters());
-
         BroadcastStream<byte[]> models = env
                 .fromSource(modelsSource(), WatermarkStrategy.noWatermarks(), "Kafka " + config.topics().models())
                 .uid("kafka-models-source")
                 .setParallelism(1)
                 .broadcast(ReconstructFunction.MODELS);
 
-        DataStream<Reconstruction> reconstructions = valid
+        SingleOutputStreamOperator<Reconstruction> reconstructions = valid
                 .keyBy(new BatchKeySelector(buckets))
                 .process(new BatchingFunction(config.maxBatchSize(), config.maxBatchWait().toMillis()),
                         AvroTypeInfo.MEASUREMENT_BATCH)
@@ -114,8 +110,15 @@ public final class ReconstructionJob {
                 .connect(models)
                 .process(new ReconstructFunction(serviceFactory, new ModelUpdates(config.expectedN()),
                         new ReconstructFunction.ModelSource(config.bootstrapServers(), config.topics().models(),
-                                config.kafkaProperties(), MODELS_START_TIMEOUT)), AvroTypeInfo.RECONSTRUCTION)
+                                config.kafkaProperties(), MODELS_START_TIMEOUT), config.topics().measurements()),
+                        AvroTypeInfo.RECONSTRUCTION)
                 .uid("reconstruct").name("Reconstruct");
+
+        // records the validator rejects and records the solver throws on (PoisonIsolation): one dead-letter sink
+        valid.getSideOutput(ValidateFunction.DEAD_LETTERS)
+                .union(reconstructions.getSideOutput(ValidateFunction.DEAD_LETTERS))
+                .sinkTo(sink(AvroKafkaSerializer.deadLetters(config.topics().deadLetters()), "dlq"))
+                .uid("kafka-dead-letters-sink").name("Kafka " + config.topics().deadLetters());
 
         reconstructions
                 .sinkTo(sink(AvroKafkaSerializer.reconstructions(config.topics().reconstructions()), "out"))

@@ -16,7 +16,9 @@ public record Rejection(Cause cause, String reason) {
         WRONG_Y_LENGTH,
         NON_FINITE_Y,
         BAD_TRUTH,
-        BAD_NOISE_STD
+        BAD_NOISE_STD,
+        /** Passed validation, but the reconstruct operator's solver throws on it (see {@link PoisonIsolation}). */
+        RECONSTRUCTION_FAILED
     }
 
     public Rejection {

@@ -67,12 +67,16 @@ class JobMetricsTest {
             for (int i = 0; i < GOOD; i++) {
                 Measurement m = TestData.measurement("sensor-a", i);
                 p.send(new ProducerRecord<>(c.topics().measurements(), key("sensor-a"), wire.encode(m)));
+                if (i == GOOD / 2) { // a record the solver throws on; good ones after it, so it is counted when they are
+                    p.send(new ProducerRecord<>(c.topics().measurements(), key("sensor-a"),
+                            wire.encode(TestServices.poison("sensor-a", 10_000))));
+                }
             }
             p.send(new ProducerRecord<>(c.topics().measurements(), key("sensor-x"),
                     "not avro".getBytes(StandardCharsets.UTF_8)));
         }
 
-        JobClient job = new ReconstructionJob(c, TestServices.adjoint())
+        JobClient job = new ReconstructionJob(c, TestServices.adjointPoisoned())
                 .executeAsync(StreamExecutionEnvironment.getExecutionEnvironment());
         try {
             List<ConsumerRecord<byte[], byte[]>> out;
@@ -93,6 +97,7 @@ class JobMetricsTest {
             Map<MetricGroup, Map<String, Metric>> metrics = REPORTER.getMetricsByGroup();
             assertEquals(GOOD, JobMetricsTest.<Counter>metric(metrics, "Reconstruct", "reconstructions").getCount());
             assertEquals(1, JobMetricsTest.<Counter>metric(metrics, "Validate measurements", "deadLetters").getCount());
+            assertEquals(1, JobMetricsTest.<Counter>metric(metrics, "Reconstruct", "deadLetters").getCount());
             assertEquals(TestServices.MODEL_VERSION,
                     ((Number) JobMetricsTest.<Gauge<?>>metric(metrics, "Reconstruct", "modelVersion").getValue()).longValue());
             int lastBatch = ((Number) JobMetricsTest.<Gauge<?>>metric(metrics, "Reconstruct", "batchSize").getValue()).intValue();

@@ -34,7 +34,8 @@ class MeasurementValidatorTest {
     void everyCauseIsCovered() {
         Set<Rejection.Cause> covered = EnumSet.noneOf(Rejection.Cause.class);
         badCases().forEach(b -> covered.add(b.cause()));
-        assertEquals(EnumSet.allOf(Rejection.Cause.class), covered);
+        // RECONSTRUCTION_FAILED is the reconstruct operator's (PoisonIsolationTest), never the validator's
+        assertEquals(EnumSet.complementOf(EnumSet.of(Rejection.Cause.RECONSTRUCTION_FAILED)), covered);
     }
 
     @Test

@@ -69,7 +69,7 @@ class ModelSwapJobTest {
     private static VaePrior shipped;
     private static FashionMnist.Dataset images;
 
-    /** Set by the restart test once version 2 is committed; the next batch then fails once. */
+    /** Set by the restart test once version 2 is committed; the next batch then fails, and the task with it. */
     static final AtomicBoolean FAIL_NEXT_BATCH = new AtomicBoolean();
     static final AtomicInteger FAILURES = new AtomicInteger();
 
@@ -364,6 +364,10 @@ class ModelSwapJobTest {
         public BatchReconstructionService create(VaePrior prior) {
             Reconstructor csgm = SolverCatalog.create("csgm", prior, cheapest());
             Reconstructor failing = new Reconstructor() {
+                /** Once failed, this instance fails every call (so PoisonIsolation's retries cannot absorb it and
+                 * the task restarts); the restarted task builds a new one. */
+                private boolean broken;
+
                 @Override
                 public String method() {
                     return csgm.method();
@@ -371,8 +375,11 @@ class ModelSwapJobTest {
 
                 @Override
                 public List<Estimate> reconstruct(List<Observation> batch) {
-                    if (FAIL_NEXT_BATCH.compareAndSet(true, false)) {
-                        FAILURES.incrementAndGet();
+                    if (broken || FAIL_NEXT_BATCH.compareAndSet(true, false)) {
+                        if (!broken) {
+                            FAILURES.incrementAndGet();
+                        }
+                        broken = true;
                         throw new IllegalStateException("injected failure after version 2 was committed");
                     }
                     return csgm.reconstruct(batch);

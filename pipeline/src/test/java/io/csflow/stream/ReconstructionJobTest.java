@@ -201,6 +201,12 @@ class ReconstructionJobTest {
             keys.add("sensor-x");
             sentAs.add(b);
         }
+        // passes validation but the solver throws on it; after sensor-a's other frames, so the reconstruct
+        // instance has reconstructed a record before it and can tell it from a broken solver
+        Measurement poison = TestServices.poison("sensor-a", 999);
+        values.add(measurements.encode(poison));
+        keys.add("sensor-a");
+        sentAs.add(null);
         List<RecordMetadata> meta = produce(t.measurements(), values, keys);
         Map<String, BadRecords.BadCase> badByCoordinates = new HashMap<>();
         for (int i = 0; i < meta.size(); i++) {
@@ -209,7 +215,7 @@ class ReconstructionJobTest {
             }
         }
 
-        JobClient job = start(c, TestServices.adjoint());
+        JobClient job = start(c, TestServices.adjointPoisoned());
         try {
             Map<String, Reconstruction> out = readExactlyOnce(t.reconstructions(), goods);
             for (int i = 0; i < goods; i++) {
@@ -218,13 +224,25 @@ class ReconstructionJobTest {
             List<ConsumerRecord<byte[], byte[]>> dead;
             try (KafkaConsumer<byte[], byte[]> cons = KafkaTestClients.readCommitted(KAFKA.bootstrapServers(),
                     t.deadLetters())) {
-                dead = KafkaTestClients.pollAtLeast(cons, bad.size(), WAIT);
+                dead = KafkaTestClients.pollAtLeast(cons, bad.size() + 1, WAIT);
                 KafkaTestClients.drainFor(cons, Duration.ofSeconds(1), dead);
             }
-            assertEquals(bad.size(), dead.size());
+            assertEquals(bad.size() + 1, dead.size());
             AvroWire<DeadLetter> dl = AvroWire.deadLetters();
+            int poisoned = 0;
             for (ConsumerRecord<byte[], byte[]> r : dead) {
                 DeadLetter d = dl.decode(r.value());
+                if (d.getSourcePartition() == -1) { // from the reconstruct operator: re-encoded, no coordinates
+                    poisoned++;
+                    assertTrue(d.getReason().startsWith("RECONSTRUCTION_FAILED: reconstruction of sensor 'sensor-a'"
+                            + " sequence 999"), d.getReason());
+                    byte[] raw = new byte[d.getRaw().remaining()];
+                    d.getRaw().duplicate().get(raw);
+                    assertEquals(poison, measurements.decode(raw));
+                    assertEquals("sensor-a", new String(r.key(), StandardCharsets.UTF_8));
+                    assertEquals(t.measurements(), d.getSourceTopic());
+                    continue;
+                }
                 BadRecords.BadCase expected = badByCoordinates.remove(d.getSourcePartition() + "@"
                         + d.getSourceOffset());
                 assertNotNull(expected, () -> "unexpected or duplicate dead letter " + d);
@@ -237,6 +255,7 @@ class ReconstructionJobTest {
                 assertEquals("sensor-x", new String(r.key(), StandardCharsets.UTF_8), "keyed by the original key");
             }
             assertTrue(badByCoordinates.isEmpty(), () -> "missing dead letters: " + badByCoordinates.values());
+            assertEquals(1, poisoned, "the poison record's dead letter, once");
         } finally {
             cancelAndAwait(job);
         }

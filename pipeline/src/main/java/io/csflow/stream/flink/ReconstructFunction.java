@@ -1,5 +1,6 @@
 package io.csflow.stream.flink;
 
+import io.csflow.avro.DeadLetter;
 import io.csflow.avro.Measurement;
 import io.csflow.avro.Reconstruction;
 import io.csflow.core.nn.NativeThreads;
@@ -8,7 +9,9 @@ import io.csflow.core.solver.VectorSupport;
 import io.csflow.stream.BatchReconstructionService;
 import io.csflow.stream.BatchSummary;
 import io.csflow.stream.ModelUpdates;
+import io.csflow.stream.PoisonIsolation;
 import io.csflow.stream.ReconstructionServiceFactory;
+import io.csflow.stream.wire.AvroWire;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -21,6 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +43,11 @@ import java.util.Map;
  *
  * <p>When {@link ModelSource} is given, open() also reads the models topic once to its end, so a job started
  * (without state) while the topic holds newer models uses the newest valid one from its very first record.
+ *
+ * <p>A record the solver throws on is not allowed to fail the task (the restart would replay it and fail again,
+ * forever): {@link PoisonIsolation} retries the batch record by record, and a record that fails alone while the
+ * solver works for others goes to {@link ValidateFunction#DEAD_LETTERS} with cause RECONSTRUCTION_FAILED, its
+ * re-encoded bytes and the sensor id as key. A failure of every record (the solver itself) still fails the task.
  */
 public final class ReconstructFunction extends BroadcastProcessFunction<List<Measurement>, byte[], Reconstruction> {
 
@@ -61,6 +71,9 @@ public final class ReconstructFunction extends BroadcastProcessFunction<List<Mea
     private final ReconstructionServiceFactory factory;
     private final ModelUpdates updates;
     private final ModelSource modelSource;
+    /** The measurements topic, named in the dead letters this operator writes. */
+    private final String sourceTopic;
+    private final AvroWire<Measurement> measurementWire = AvroWire.measurements();
 
     private transient BatchReconstructionService service;
     /** Version of the prior the service was built from (the service may report 0, e.g. lasso). */
@@ -72,14 +85,21 @@ public final class ReconstructFunction extends BroadcastProcessFunction<List<Mea
     /** A version whose rebuild failed: not retried at every batch. */
     private transient long failedVersion;
     private transient ReconstructionMetrics metrics;
+    private transient PoisonIsolation isolation;
 
-    public ReconstructFunction(ReconstructionServiceFactory factory, ModelUpdates updates, ModelSource modelSource) {
-        if (factory == null || updates == null) {
-            throw new IllegalArgumentException("a ReconstructionServiceFactory and ModelUpdates are required");
+    /**
+     * @param sourceTopic the measurements topic, written into the dead letters of records the solver throws on
+     */
+    public ReconstructFunction(ReconstructionServiceFactory factory, ModelUpdates updates, ModelSource modelSource,
+                               String sourceTopic) {
+        if (factory == null || updates == null || sourceTopic == null || sourceTopic.isBlank()) {
+            throw new IllegalArgumentException("a ReconstructionServiceFactory, ModelUpdates and the measurements"
+                    + " topic (for dead letters) are required");
         }
         this.factory = factory;
         this.updates = updates;
         this.modelSource = modelSource;
+        this.sourceTopic = sourceTopic;
     }
 
     @Override
@@ -94,6 +114,7 @@ public final class ReconstructFunction extends BroadcastProcessFunction<List<Mea
         factoryVersion = service.modelVersion();
         loadedVersion = factoryVersion;
         failedVersion = Long.MIN_VALUE;
+        isolation = new PoisonIsolation();
         if (modelSource != null && factory.swapsPriors()) {
             bootstrapFromTopic();
         }
@@ -124,14 +145,40 @@ public final class ReconstructFunction extends BroadcastProcessFunction<List<Mea
             maybeSwap(current);
         }
         long start = System.nanoTime();
-        // a throw here fails the task: Flink restarts from the last checkpoint and the batch is redone;
-        // validation has already removed records that are bad on their own
-        List<Reconstruction> results = service.reconstruct(batch);
+        // throws only when the solver fails for every record (see PoisonIsolation): that fails the task, Flink
+        // restarts from the last checkpoint and the batch is redone
+        PoisonIsolation.Outcome outcome = isolation.reconstruct(service, batch);
         long solverMillis = (System.nanoTime() - start) / 1_000_000;
+        List<Reconstruction> results = outcome.reconstructions();
         for (Reconstruction r : results) {
             out.collect(r);
         }
+        long now = System.currentTimeMillis();
+        for (PoisonIsolation.Poisoned p : outcome.poisoned()) {
+            metrics.reconstructionDeadLettered();
+            LOG.warn("dead-lettered key {} sequence {}: {}", p.measurement().getSensorId(),
+                    p.measurement().getSequence(), p.rejection());
+            ctx.output(ValidateFunction.DEAD_LETTERS, deadLetter(p, now));
+        }
         metrics.batchSolved(BatchSummary.of(results, solverMillis, service.modelVersion()));
+    }
+
+    /**
+     * The record re-encoded (the batch carries decoded measurements, so the original bytes and their partition
+     * and offset are gone: -1; carrying them would change the batching state's type and break savepoints), keyed
+     * by its sensor id, which producers use as the Kafka key.
+     */
+    DeadLetter deadLetter(PoisonIsolation.Poisoned p, long nowMillis) {
+        Measurement m = p.measurement();
+        return DeadLetter.newBuilder()
+                .setRaw(ByteBuffer.wrap(measurementWire.encode(m)))
+                .setKey(ByteBuffer.wrap(m.getSensorId().getBytes(StandardCharsets.UTF_8)))
+                .setSourceTopic(sourceTopic)
+                .setSourcePartition(-1)
+                .setSourceOffset(-1L)
+                .setReason(p.rejection().toString())
+                .setFailedAtMillis(nowMillis)
+                .build();
     }
 
     private void maybeSwap(Tuple2<Long, byte[]> current) {
@@ -189,6 +236,10 @@ public final class ReconstructFunction extends BroadcastProcessFunction<List<Mea
 
     long modelsRejectedCount() {
         return metrics.modelsRejectedCount();
+    }
+
+    long deadLettersCount() {
+        return metrics.deadLettersCount();
     }
 
     /** The version of the prior the reconstructor uses now. */

@@ -1,5 +1,6 @@
 package io.csflow.stream.flink;
 
+import io.csflow.avro.DeadLetter;
 import io.csflow.avro.Measurement;
 import io.csflow.avro.ModelSnapshot;
 import io.csflow.avro.Reconstruction;
@@ -10,11 +11,13 @@ import io.csflow.stream.BatchReconstructionService;
 import io.csflow.stream.ModelUpdates;
 import io.csflow.stream.ReconstructionServiceFactory;
 import io.csflow.stream.TestData;
+import io.csflow.stream.TestServices;
 import io.csflow.stream.wire.AvroWire;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +27,10 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The reconstruct operator's model handling on Flink's operator harness (no cluster, tiny 16-pixel priors). */
+/**
+ * The reconstruct operator's model handling and poison records on Flink's operator harness (no cluster, tiny
+ * 16-pixel priors).
+ */
 class ReconstructFunctionTest {
 
     private static final VaePrior BASE = VaePrior.initialise(TestData.N, 8, 4, 5).withVersion(1, Map.of());
@@ -50,8 +56,15 @@ class ReconstructFunctionTest {
         }
     }
 
+    /** The solver of {@link #poisoned()}'s services; statics are shared with the harness (same JVM). */
+    static final TestServices.PoisonedAdjoint POISONED = new TestServices.PoisonedAdjoint();
+
+    static ReconstructionServiceFactory poisoned() {
+        return () -> new BatchReconstructionService(OperatorCache.shared()::get, POISONED, TestServices.MODEL_VERSION);
+    }
+
     private static ReconstructFunction function() {
-        return new ReconstructFunction(new VersionedFactory(), new ModelUpdates(TestData.N), null);
+        return new ReconstructFunction(new VersionedFactory(), new ModelUpdates(TestData.N), null, "cs.measurements");
     }
 
     /** The operator around f, restored from state when given, with the Avro output serializer, opened. */
@@ -128,5 +141,62 @@ class ReconstructFunctionTest {
             assertEquals(1, restoredFunction.modelsRejectedCount());
             assertEquals(2L, lastVersion(h, 2));
         }
+    }
+
+    @Test
+    void aRecordTheSolverThrowsOnIsDeadLetteredAndTheOthersComeOut() throws Exception {
+        POISONED.broken.set(false);
+        ReconstructFunction f = new ReconstructFunction(poisoned(), new ModelUpdates(TestData.N), null,
+                "cs.measurements");
+        Measurement poison = TestServices.poison("sensor-b", 1);
+        try (var h = harness(f, null)) {
+            h.processElement(List.of(TestData.measurement("sensor-a", 0), poison, TestData.measurement("sensor-a", 2)),
+                    0L);
+            assertEquals(List.of(0L, 2L), h.extractOutputValues().stream().map(Reconstruction::getSequence).toList());
+
+            List<DeadLetter> dead = h.getSideOutput(ValidateFunction.DEAD_LETTERS).stream()
+                    .map(StreamRecord::getValue).toList();
+            assertEquals(1, dead.size());
+            DeadLetter d = dead.get(0);
+            assertTrue(d.getReason().startsWith("RECONSTRUCTION_FAILED: reconstruction of sensor 'sensor-b' sequence 1"
+                    + ", INPAINT seed 42 m=8 n=16 by adjoint failed: ArithmeticException: step size underflow"),
+                    d.getReason());
+            assertEquals(poison, AvroWire.measurements().decode(bytes(d.getRaw())), "raw decodes to the record");
+            assertEquals("sensor-b", new String(bytes(d.getKey()), StandardCharsets.UTF_8));
+            assertEquals("cs.measurements", d.getSourceTopic());
+            assertEquals(-1, d.getSourcePartition());
+            assertEquals(-1L, d.getSourceOffset());
+            assertEquals(1, f.deadLettersCount());
+
+            h.processElement(List.of(TestServices.poison("sensor-b", 3)), 0L); // alone: judged by the last good one
+            assertEquals(2, h.getSideOutput(ValidateFunction.DEAD_LETTERS).size());
+            assertEquals(2, f.deadLettersCount());
+            assertEquals(2, h.extractOutputValues().size(), "nothing else came out");
+        }
+    }
+
+    @Test
+    void aSolverThatFailsForEveryRecordFailsTheTask() throws Exception {
+        POISONED.broken.set(false);
+        ReconstructFunction f = new ReconstructFunction(poisoned(), new ModelUpdates(TestData.N), null,
+                "cs.measurements");
+        try (var h = harness(f, null)) {
+            h.processElement(List.of(TestData.measurement("sensor-a", 0)), 0L);
+            POISONED.broken.set(true);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> h.processElement(
+                    List.of(TestData.measurement("sensor-a", 1), TestData.measurement("sensor-a", 2)), 0L));
+            assertTrue(e.getMessage().contains("so the solver itself fails: failing the task"), e.getMessage());
+            assertEquals(1, h.extractOutputValues().size(), "only the record before the failure");
+            assertNull(h.getSideOutput(ValidateFunction.DEAD_LETTERS), "nothing dead-lettered");
+            assertEquals(0, f.deadLettersCount());
+        } finally {
+            POISONED.broken.set(false);
+        }
+    }
+
+    private static byte[] bytes(java.nio.ByteBuffer b) {
+        byte[] a = new byte[b.remaining()];
+        b.duplicate().get(a);
+        return a;
     }
 }
