@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
 
 /**
  * The streaming job: Kafka measurements -> validate (bad ones to the dead-letter topic) -> batch per bucket of
- * sensors -> reconstruct (records the solver throws on to the dead-letter topic too) -> Kafka reconstructions, exactly once (transactional sinks committed on checkpoints).
+ * sensors -> reconstruct (records the solver throws on to the dead-letter topic too) -> Kafka reconstructions,
+ * exactly once (transactional sinks committed on checkpoints).
  * The compacted models topic is read from its earliest offset and broadcast to the reconstruct operator, which
  * validates each snapshot and switches its reconstructor to a newer model at the next batch (no restart).
  * The numerics come in through a {@link ReconstructionServiceFactory}; everything here is wiring.

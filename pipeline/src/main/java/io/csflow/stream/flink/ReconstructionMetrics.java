@@ -13,7 +13,9 @@ import java.util.function.LongSupplier;
  * The reconstruct operator's metrics, in the operator's metric group {@value #GROUP} (Prometheus:
  * {@code flink_taskmanager_job_task_operator_csflow_<name>}): counters {@code reconstructions},
  * {@code modelsAccepted}, {@code modelsRejected}, {@code deadLetters} with its cause counter
- * {@code deadLetterCause.RECONSTRUCTION_FAILED} (named as the validate operator's, so dashboards add them); gauge {@code nativeThreads} (BLAS threads of this instance); gauges of the last batch {@code batchSize}, {@code solverMillis},
+ * {@code deadLetterCause.RECONSTRUCTION_FAILED} (named as the validate operator's, so dashboards add them);
+ * gauge {@code nativeThreads} (BLAS threads of this instance); gauges of the last batch {@code batchSize},
+ * {@code solverMillis},
  * {@code iterations} (mean per record), {@code meanResidual}, {@code meanUncertainty}; gauge {@code modelVersion}
  * (the prior in use now); histograms {@code batchSizeHistogram} and {@code solverMillisHistogram} over the last
  * {@value #HISTOGRAM_WINDOW} batches. Records in/out per second are Flink's own numRecordsIn/OutPerSecond.
