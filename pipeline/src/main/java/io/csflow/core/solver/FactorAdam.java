@@ -1,5 +1,7 @@
 package io.csflow.core.solver;
 
+import io.csflow.core.nn.VectorSupport;
+
 import java.util.Arrays;
 
 /**
@@ -66,7 +68,7 @@ final class FactorAdam {
                   float g00, float g01, float g11) {
         float[] x0 = f.values(l, pair);
         float[] x1 = f.values(l, pair + 1);
-        if (VectorSupport.ENABLED) {
+        if (VectorSupport.enabled()) {
             int k0 = LowRankFactors.slot(l, pair);
             int k1 = LowRankFactors.slot(l, pair + 1);
             VectorKernels.pairStep(a, x0, x1, first[k0], second[k0], first[k1], second[k1], from, to, s0, s1, c,
@@ -82,7 +84,7 @@ final class FactorAdam {
     /** db's gradient of layer l on [from, to), as {@link Kernels#biasGradient}, and this step on it. */
     void biasStep(LowRankFactors f, int l, float[] d, int from, int to, float cb) {
         float[] db = f.values(l, LowRankFactors.DB);
-        if (VectorSupport.ENABLED) {
+        if (VectorSupport.enabled()) {
             int k = LowRankFactors.slot(l, LowRankFactors.DB);
             VectorKernels.biasStep(d, db, first[k], second[k], from, to, cb, beta1, beta2, stepSize, rootC2,
                     epsilon);

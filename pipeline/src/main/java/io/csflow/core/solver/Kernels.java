@@ -1,5 +1,7 @@
 package io.csflow.core.solver;
 
+import io.csflow.core.nn.VectorSupport;
+
 /**
  * The plain-Java loops of the low-rank theta stage, one per job, each over arrays that it reads and writes
  * at one index {@code j} (see {@link LowRankFactors} for why) and with a body small enough for the JIT to
@@ -18,7 +20,7 @@ final class Kernels {
      * Two partial sums each, so the five sums are ten independent chains (the JIT does not reorder a float sum).
      */
     static void pairDots(float[] a, float[] c0, float[] c1, int from, int n, float[] out, int at) {
-        if (VectorSupport.ENABLED) {
+        if (VectorSupport.enabled()) {
             VectorKernels.pairDots(a, c0, c1, from, n, out, at);
             return;
         }

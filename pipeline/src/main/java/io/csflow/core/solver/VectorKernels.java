@@ -1,5 +1,6 @@
 package io.csflow.core.solver;
 
+import io.csflow.core.nn.VectorSupport;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;

@@ -4,8 +4,8 @@ import io.csflow.avro.DeadLetter;
 import io.csflow.avro.Measurement;
 import io.csflow.avro.Reconstruction;
 import io.csflow.core.nn.NativeThreads;
+import io.csflow.core.nn.VectorSupport;
 import io.csflow.core.prior.VaePrior;
-import io.csflow.core.solver.VectorSupport;
 import io.csflow.stream.BatchReconstructionService;
 import io.csflow.stream.BatchSummary;
 import io.csflow.stream.ModelUpdates;
@@ -110,7 +110,7 @@ public final class ReconstructFunction extends BroadcastProcessFunction<List<Mea
                 () -> service == null ? -1L : service.modelVersion(), threads);
         service = factory.create();
         // a cluster whose JVMs lack --add-modules=jdk.incubator.vector runs CS-BGM slower: say so and how to fix
-        LOG.info("{} native thread(s); CS-BGM low-rank stage: {}", threads, VectorSupport.describe());
+        LOG.info("{} native thread(s); element-wise kernels: {}", threads, VectorSupport.describe());
         factoryVersion = service.modelVersion();
         loadedVersion = factoryVersion;
         failedVersion = Long.MIN_VALUE;

@@ -1,5 +1,6 @@
 package io.csflow.core.solver;
 
+import io.csflow.core.nn.VectorSupport;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
