@@ -177,7 +177,7 @@ public final class SolverBench {
         log.println("threads: " + threads);
         List<Row> rows = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        notes.add("low-rank theta stage: " + io.csflow.core.nn.VectorSupport.describe());
+        notes.add("element-wise kernels: " + io.csflow.core.nn.VectorSupport.describe());
         log.println(notes.get(0));
 
         // 1. peak

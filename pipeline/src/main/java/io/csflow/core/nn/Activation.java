@@ -16,7 +16,9 @@ import java.nio.FloatBuffer;
  * Exp ~75 us, Log1p ~95 us; ND4J's gradient ops SoftPlusBp and SigmoidDerivative are custom ops costing
  * 0.6-1.4 ms; a Java pass over host memory ~15 us. So: softplus takes e = exp(a) once and derives both
  * log1p(e) and its derivative e / (1 + e) from it in the forward pass, and every backward is one Java
- * product (sigmoid' from the forward output).
+ * product (sigmoid' from the forward output). With the Vector API ({@link VectorSupport}) the forwards run
+ * as {@link VectorActivations} on Java copies of the buffers instead (softplus with its derivative ~30 us,
+ * sigmoid ~18 us for 64 x 500, against ~185 and ~85 us through ND4J), bit for bit the same in every JIT tier.
  */
 public enum Activation {
     SOFTPLUS {
@@ -27,6 +29,16 @@ public enum Activation {
 
         @Override
         public void forward(FloatView pre, FloatView out, FloatView deriv) {
+            if (VectorSupport.enabled() && pre.floats() != null && out.floats() != null
+                    && (deriv == null || deriv.floats() != null)) {
+                VectorActivations.softplus(pre.copyToHeap(), out.heap(), deriv == null ? null : deriv.heap(),
+                        out.length());
+                out.copyFromHeap();
+                if (deriv != null) {
+                    deriv.copyFromHeap();
+                }
+                return;
+            }
             if (out.floats() == null || pre.floats() == null || deriv == null || deriv.floats() == null) {
                 Nd4j.exec(new SoftPlus(pre.array(), out.array()));
                 if (deriv != null) {
@@ -57,6 +69,11 @@ public enum Activation {
     SIGMOID {
         @Override
         public void forward(FloatView pre, FloatView out, FloatView deriv) {
+            if (VectorSupport.enabled() && pre.floats() != null && out.floats() != null) {
+                VectorActivations.sigmoid(pre.copyToHeap(), out.heap(), out.length());
+                out.copyFromHeap();
+                return;
+            }
             Nd4j.exec(new Sigmoid(pre.array(), out.array()));
         }
 

@@ -25,6 +25,7 @@ public final class FloatView {
     private final INDArray array;
     private final FloatBuffer floats;
     private final int length;
+    private float[] heap;
 
     private FloatView(INDArray array) {
         this.array = array;
@@ -53,5 +54,28 @@ public final class FloatView {
 
     public int length() {
         return length;
+    }
+
+    /**
+     * A Java array of this view's length, made on first use and kept: staging for kernels that work on Java
+     * arrays ({@link VectorActivations}). Only for views whose {@link #floats()} is not null.
+     */
+    float[] heap() {
+        if (heap == null) {
+            heap = new float[length];
+        }
+        return heap;
+    }
+
+    /** {@link #heap()} filled with the view's values. */
+    float[] copyToHeap() {
+        float[] h = heap();
+        floats.get(0, h);
+        return h;
+    }
+
+    /** The view's values := {@link #heap()}. */
+    void copyFromHeap() {
+        floats.put(0, heap);
     }
 }

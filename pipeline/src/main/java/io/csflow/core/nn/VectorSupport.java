@@ -3,17 +3,20 @@ package io.csflow.core.nn;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * Whether the low-rank theta stage's per-record loops (dot products, the fused gradient-and-Adam sweeps) run
- * on the JDK's Vector API (jdk.incubator.vector) or as plain Java loops. The Vector API is an incubator module
- * in Java 17: a JVM has it only when started with {@code --add-modules=jdk.incubator.vector} (the csflow
- * launcher, ops/ scripts, docker files and tests all pass it). Without it everything still works, more slowly:
- * the JIT vectorises neither reductions nor large loop bodies (measured on one core at B=64: dot products
- * 0.97 vs 0.15 ns per element, gradient and Adam step 2.3 vs 0.7 ns per pair of parameters).
+ * Whether csflow's hot element-wise loops run on the JDK's Vector API (jdk.incubator.vector) or as plain Java
+ * loops and ND4J ops: the low-rank theta stage's per-record loops (dot products, the fused gradient-and-Adam
+ * sweeps, {@code VectorKernels}) and the softplus and sigmoid activations ({@link VectorActivations}). The
+ * Vector API is an incubator module in Java 17: a JVM has it only when started with
+ * {@code --add-modules=jdk.incubator.vector} (the csflow launcher, ops/ scripts, docker files and tests all
+ * pass it). Without it everything still works, more slowly: the JIT vectorises neither reductions nor large
+ * loop bodies, and ND4J's transforms are scalar (measured on one core at B=64: dot products 0.97 vs 0.15 ns
+ * per element, gradient and Adam step 2.3 vs 0.7 ns per pair of parameters, softplus of 64 x 500 ~185 vs
+ * ~30 us).
  *
- * <p>The kernels use lane-wise add, mul, fma, div, sqrt and ordered reductions only, whose results are the
- * same bits interpreted and compiled. Not the API's EXP/LOG1P: those run the JDK's SIMD math library once
- * compiled but a Java fallback before, 1 ulp apart, so a solver's first calls in a JVM would not repeat bit
- * for bit (measured: softplus 3x faster, but LowRankScopeTest's equal-z-stage check failed when run alone).
+ * <p>The kernels use lane-wise add, mul, fma, div, sqrt, compares, blends, bit shifts and ordered reductions
+ * only, whose results are the same bits interpreted and compiled. Not the API's EXP/LOG1P: those run the JDK's
+ * SIMD math library once compiled but a Java fallback before, an ulp apart, so a solver's first calls in a JVM
+ * did not repeat bit for bit (LowRankScopeTest failed when run alone); {@link VectorActivations} has its own.
  */
 public final class VectorSupport {
 
@@ -41,6 +44,6 @@ public final class VectorSupport {
             return "plain Java kernels (-D" + DISABLE_PROPERTY + "=off)";
         }
         return "plain Java kernels: start the JVM with --add-modules=jdk.incubator.vector for the Vector API ones"
-                + " (CS-BGM 1.08-1.11x faster, measured)";
+                + " (csgm ~1.1x, CS-BGM ~1.2x faster, measured)";
     }
 }

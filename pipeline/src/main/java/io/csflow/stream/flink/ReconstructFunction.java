@@ -110,7 +110,7 @@ public final class ReconstructFunction extends BroadcastProcessFunction<List<Mea
                 () -> service == null ? -1L : service.modelVersion(), threads);
         service = factory.create();
         // a cluster whose JVMs lack --add-modules=jdk.incubator.vector runs CS-BGM slower: say so and how to fix
-        LOG.info("{} native thread(s); CS-BGM low-rank stage: {}", threads, VectorSupport.describe());
+        LOG.info("{} native thread(s); element-wise kernels: {}", threads, VectorSupport.describe());
         factoryVersion = service.modelVersion();
         loadedVersion = factoryVersion;
         failedVersion = Long.MIN_VALUE;

@@ -7,9 +7,11 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The Java element-wise paths (float arrays in host memory) against the ND4J paths they replace (taken by
@@ -67,6 +69,64 @@ class HostKernelsTest {
         assertClose(Nd4j.createFromArray(new float[][]{{200f, 0f, (float) Math.log(2)}}), x, 1e-6, "softplus");
         pass.outputGradient().assign(1);
         assertClose(Nd4j.createFromArray(new float[][]{{1f, 0f, 0.5f}}), pass.backward(f, z, null), 1e-6, "sigmoid");
+    }
+
+    @Test
+    void vectorActivationsMatchTheExactValuesOverTheWholeRange() {
+        assumeTrue(VectorSupport.enabled(), "Vector API kernels off in this JVM");
+        float[] a = sweep();
+        int n = a.length;
+        float[] out = new float[n];
+        float[] deriv = new float[n];
+        float[] sig = new float[n];
+        float[] outOnly = new float[n];
+        VectorActivations.softplus(a, out, deriv, n);
+        VectorActivations.softplus(a, outOnly, null, n);
+        VectorActivations.sigmoid(a, sig, n);
+        for (int j = 0; j < n; j++) {
+            double x = a[j];
+            double softplus = Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+            double sigmoid = 1 / (1 + Math.exp(-x));
+            // a few ulp (1.2e-7 each); below ~-87 exp is held at e^-87 (~1.6e-38), hence the absolute term
+            assertEquals(softplus, out[j], 6e-7 * softplus + 2e-38, "softplus(" + x + ")");
+            assertEquals(out[j], outOnly[j], 0.0, "softplus without its derivative (" + x + ")");
+            assertEquals(sigmoid, deriv[j], 6e-7 * sigmoid + 2e-38, "softplus'(" + x + ")");
+            assertEquals(sigmoid, sig[j], 6e-7 * sigmoid + 2e-38, "sigmoid(" + x + ")");
+        }
+    }
+
+    @Test
+    void vectorActivationsGiveTheSameBitsBeforeAndAfterTheJitCompilesThem() {
+        // the JDK's own SIMD exp/log1p did not: its interpreted fallback is an ulp off, which broke the solvers'
+        // bit-for-bit repeatability in a JVM's first calls; these are made of operations that cannot differ
+        assumeTrue(VectorSupport.enabled(), "Vector API kernels off in this JVM");
+        float[] a = sweep();
+        int n = a.length;
+        float[] first = new float[n];
+        float[] firstDeriv = new float[n];
+        float[] firstSig = new float[n];
+        VectorActivations.softplus(a, first, firstDeriv, n);
+        VectorActivations.sigmoid(a, firstSig, n);
+        float[] out = new float[n];
+        float[] deriv = new float[n];
+        float[] sig = new float[n];
+        for (int rep = 0; rep < 20_000; rep++) {
+            VectorActivations.softplus(a, out, deriv, n);
+            VectorActivations.sigmoid(a, sig, n);
+        }
+        assertTrue(java.util.Arrays.equals(first, out), "softplus");
+        assertTrue(java.util.Arrays.equals(firstDeriv, deriv), "softplus'");
+        assertTrue(java.util.Arrays.equals(firstSig, sig), "sigmoid");
+    }
+
+    /** -120 .. 120 through both tails, 1003 values (not a multiple of the vector width: the scalar tail runs). */
+    private static float[] sweep() {
+        int n = 1003;
+        float[] a = new float[n];
+        for (int j = 0; j < n; j++) {
+            a[j] = -120f + 240f * j / (n - 1);
+        }
+        return a;
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The Vector API kernels against the plain Java loops they stand in for. Lengths that are not multiples of
@@ -30,11 +31,13 @@ class VectorKernelsTest {
     void theTestJvmRunsTheVectorKernels() {
         // surefire starts the JVM with --add-modules=jdk.incubator.vector, so the other tests of the theta
         // stage exercise the path production takes
-        assertTrue(VectorSupport.enabled(), VectorSupport.describe());
+        assertTrue(VectorSupport.enabled() || "off".equals(System.getProperty(VectorSupport.DISABLE_PROPERTY)),
+                VectorSupport.describe());
     }
 
     @Test
     void dotProductsMatchThePlainLoopToRounding() {
+        assumeTrue(VectorSupport.enabled(), "Vector API kernels off in this JVM");
         Random r = new Random(1);
         float[] a = random(r);
         float[] c0 = random(r);
@@ -53,6 +56,7 @@ class VectorKernelsTest {
 
     @Test
     void theFusedGradientAndAdamSweepsGiveTheSameBitsAsGradientsThenAdam() {
+        assumeTrue(VectorSupport.enabled(), "Vector API kernels off in this JVM");
         Random r = new Random(2);
         float[] a = random(r);
         float[][] x = {random(r), random(r), random(r)};
