@@ -7,10 +7,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Softplus and sigmoid on the Vector API, with exp and log1p written here from lane-wise add, mul, div,
- * compares and exponent bit arithmetic only (Cephes' single-precision polynomials). Not the API's own EXP and
- * LOG1P: those run the JDK's SIMD math library once compiled but a Java fallback before, an ulp apart, so a
- * solver's first calls in a JVM would not repeat bit for bit. These give the same bits interpreted and
- * compiled, within ~2 ulp of the exact values. Loaded only when {@link VectorSupport#enabled()}; works on Java
+ * compares and exponent bit arithmetic only (Cephes' single-precision exp polynomial, an atanh series for
+ * log1p). Not the API's own EXP and LOG1P: those run the JDK's SIMD math library once compiled but a Java
+ * fallback before, an ulp apart, so a solver's first calls in a JVM would not repeat bit for bit. These give
+ * the same bits interpreted and compiled, within a few ulp of the exact values (HostKernelsTest). Loaded only when {@link VectorSupport#enabled()}; works on Java
  * arrays (the callers stage ND4J memory through {@link FloatView#heap()}).
  *
  * <p>Both activations need exp only of non-positive arguments: softplus(a) = max(a, 0) + log1p(e) and
