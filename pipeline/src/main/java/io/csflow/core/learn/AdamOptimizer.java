@@ -1,5 +1,7 @@
 package io.csflow.core.learn;
 
+import io.csflow.core.nn.Adam;
+
 import java.io.Serial;
 import java.io.Serializable;
 
@@ -44,18 +46,7 @@ public final class AdamOptimizer implements Optimizer {
     }
 
     public AdamOptimizer(double lr, double beta1, double beta2, double epsilon) {
-        if (!(lr > 0) || !Double.isFinite(lr)) {
-            throw new IllegalArgumentException("Invalid learning rate: " + lr);
-        }
-        if (!(beta1 >= 0 && beta1 < 1)) {
-            throw new IllegalArgumentException("Invalid beta parameter at index 0: " + beta1);
-        }
-        if (!(beta2 >= 0 && beta2 < 1)) {
-            throw new IllegalArgumentException("Invalid beta parameter at index 1: " + beta2);
-        }
-        if (!(epsilon > 0) || !Double.isFinite(epsilon)) {
-            throw new IllegalArgumentException("Invalid epsilon value: " + epsilon);
-        }
+        Adam.checkHyperparameters(lr, beta1, beta2, epsilon);
         this.lr = lr;
         this.beta1 = beta1;
         this.beta2 = beta2;

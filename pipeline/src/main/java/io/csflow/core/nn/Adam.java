@@ -32,7 +32,11 @@ public final class Adam {
     private final double epsilon;
     private int step;
 
-    public Adam(List<INDArray> params, double lr, double beta1, double beta2, double epsilon) {
+    /**
+     * The checks PyTorch's Adam makes, with its messages; shared by every Adam of the project (this one,
+     * the trainer's AdamOptimizer, the low-rank theta stage's FactorAdam).
+     */
+    public static void checkHyperparameters(double lr, double beta1, double beta2, double epsilon) {
         if (!(lr > 0) || !Double.isFinite(lr)) {
             throw new IllegalArgumentException("Invalid learning rate: " + lr);
         }
@@ -42,9 +46,13 @@ public final class Adam {
         if (!(beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException("Invalid beta parameter at index 1: " + beta2);
         }
-        if (!(epsilon > 0)) {
+        if (!(epsilon > 0) || !Double.isFinite(epsilon)) {
             throw new IllegalArgumentException("Invalid epsilon value: " + epsilon);
         }
+    }
+
+    public Adam(List<INDArray> params, double lr, double beta1, double beta2, double epsilon) {
+        checkHyperparameters(lr, beta1, beta2, epsilon);
         this.params = List.copyOf(params);
         for (INDArray p : params) {
             firstMoments.add(Nd4j.zeros(p.dataType(), p.shape()));

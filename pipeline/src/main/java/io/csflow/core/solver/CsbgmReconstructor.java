@@ -47,13 +47,15 @@ public final class CsbgmReconstructor extends PriorReconstructor {
         INDArray images = Nd4j.create(DataType.FLOAT, records, n);
         INDArray uncertainty = Nd4j.zeros(DataType.FLOAT, records, n);
         double[] penalty = new double[records];
+        // each scope fills the final data loss once: its uncertainty needs it, and so does the estimate
+        double[] dataLoss = new double[records];
         MeasurementTerm term = new MeasurementTerm(groups, 1);
         if (thetaSettings.scope() == ThetaScope.LOWRANK) {
             // the factors' start depends on the solver's seed only, never on the call or the batch-mates
             LowRankThetaStage stage = new LowRankThetaStage(prior.decoder(), thetaSettings, records,
                     Seeds.forCall(latent.seed(), -2));
             images.assign(stage.fit(term, best.z()));
-            double[] dataLoss = term.dataLoss(images);
+            dataLoss = term.dataLoss(images);
             double[] sigma2OverM = new double[records];
             for (int i = 0; i < records; i++) {
                 Observation o = groups.sorted().get(i);
@@ -69,7 +71,7 @@ public final class CsbgmReconstructor extends PriorReconstructor {
             StackPass pass = new StackPass(prior.decoder(), records);
             DenseStack theta = stage.fit(pass, term, best.z());
             images.assign(pass.forward(theta, best.z()));
-            double[] dataLoss = term.dataLoss(images);
+            dataLoss = term.dataLoss(images);
             double sigma2OverM = 0;
             for (int i = 0; i < records; i++) {
                 Observation o = groups.sorted().get(i);
@@ -90,16 +92,15 @@ public final class CsbgmReconstructor extends PriorReconstructor {
                 DenseStack theta = stage.fit(pass, single, z);
                 INDArray x = pass.forward(theta, z);
                 images.getRow(i, true).assign(x);
-                double dataLoss = single.dataLoss(x)[0];
+                dataLoss[i] = single.dataLoss(x)[0];
                 penalty[i] = stage.penalty();
                 Observation o = one.sorted().get(0);
-                INDArray u = stage.uncertainty(pass, z, noiseVariance(o, dataLoss) / o.operator().m());
+                INDArray u = stage.uncertainty(pass, z, noiseVariance(o, dataLoss[i]) / o.operator().m());
                 if (u != null) {
                     uncertainty.getRow(i, true).assign(u);
                 }
             }
         }
-        double[] dataLoss = term.dataLoss(images);
         double[] residual = term.relativeResidual(dataLoss);
         INDArray zsq = best.z().mul(best.z()).sum(1);
         float[][] imageRows = rows(images);

@@ -46,26 +46,13 @@ final class VectorKernels {
             g01 = x.fma(y, g01);
             g11 = y.fma(y, g11);
         }
-        float s0 = p0.reduceLanes(VectorOperators.ADD);
-        float s1 = p1.reduceLanes(VectorOperators.ADD);
-        float s2 = g00.reduceLanes(VectorOperators.ADD);
-        float s3 = g01.reduceLanes(VectorOperators.ADD);
-        float s4 = g11.reduceLanes(VectorOperators.ADD);
-        for (; j < end; j++) {
-            float h = a[j];
-            float x = c0[j];
-            float y = c1[j];
-            s0 += h * x;
-            s1 += h * y;
-            s2 += x * x;
-            s3 += x * y;
-            s4 += y * y;
-        }
-        out[at] = s0;
-        out[at + 1] = s1;
-        out[at + 2] = s2;
-        out[at + 3] = s3;
-        out[at + 4] = s4;
+        // the tail (fewer than LANES elements) in plain Java, then the lanes' sums on top
+        Kernels.scalarPairDots(a, c0, c1, j, end - j, out, at);
+        out[at] += p0.reduceLanes(VectorOperators.ADD);
+        out[at + 1] += p1.reduceLanes(VectorOperators.ADD);
+        out[at + 2] += g00.reduceLanes(VectorOperators.ADD);
+        out[at + 3] += g01.reduceLanes(VectorOperators.ADD);
+        out[at + 4] += g11.reduceLanes(VectorOperators.ADD);
     }
 
     /**

@@ -48,6 +48,19 @@ class LowRankPassGradientTest {
         return f;
     }
 
+    /** z ~ N(0, I), one row per record, from ND4J's generator seeded with seed. */
+    private static INDArray latents(long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        return Nd4j.randn(DataType.DOUBLE, RECORDS, 3);
+    }
+
+    /** A pass over the test decoder with its input fixed to z. */
+    private static LowRankPass fixedInput(DenseStack net, int first, INDArray z) {
+        LowRankPass pass = new LowRankPass(net, RECORDS, first);
+        pass.setInput(z);
+        return pass;
+    }
+
     private static double loss(LowRankPass pass, LowRankFactors f, INDArray c) {
         return pass.forward(f).mul(c).sumNumber().doubleValue();
     }
@@ -57,10 +70,8 @@ class LowRankPassGradientTest {
     void eachRowIsTheDecoderWithItsOwnExplicitWeights(int first) {
         DenseStack net = decoderLike();
         LowRankFactors f = randomFactors(net, first, 2);
-        Nd4j.getRandom().setSeed(4);
-        INDArray z = Nd4j.randn(DataType.DOUBLE, RECORDS, 3);
-        LowRankPass pass = new LowRankPass(net, RECORDS, first);
-        pass.setInput(z);
+        INDArray z = latents(4);
+        LowRankPass pass = fixedInput(net, first, z);
         INDArray x = pass.forward(f).dup();
         for (int i = 0; i < RECORDS; i++) {
             DenseStack own = net.dup();
@@ -94,11 +105,9 @@ class LowRankPassGradientTest {
     void factorGradientsMatchFiniteDifferences(int first) {
         DenseStack net = decoderLike();
         LowRankFactors f = randomFactors(net, first, 3);
-        Nd4j.getRandom().setSeed(5);
-        INDArray z = Nd4j.randn(DataType.DOUBLE, RECORDS, 3);
+        INDArray z = latents(5);
         INDArray c = Nd4j.randn(DataType.DOUBLE, RECORDS, 5);
-        LowRankPass pass = new LowRankPass(net, RECORDS, first);
-        pass.setInput(z);
+        LowRankPass pass = fixedInput(net, first, z);
         pass.forward(f);
         pass.outputGradient().assign(c);
         pass.backward(f);
@@ -161,9 +170,7 @@ class LowRankPassGradientTest {
             assertEquals(lt * expected, f.penalty(i, lt), 1e-12, "record " + i);
         }
         // the backward with a zero output gradient leaves the penalty's gradient alone
-        Nd4j.getRandom().setSeed(9);
-        LowRankPass pass = new LowRankPass(net, RECORDS, first);
-        pass.setInput(Nd4j.randn(DataType.DOUBLE, RECORDS, 3));
+        LowRankPass pass = fixedInput(net, first, latents(9));
         pass.forward(f);
         pass.outputGradient().assign(0.0);
         pass.backward(f, lt, null);
@@ -188,13 +195,11 @@ class LowRankPassGradientTest {
         DenseStack net = decoderLike();
         LowRankFactors inside = randomFactors(net, first, 12);
         LowRankFactors after = randomFactors(net, first, 12);
-        Nd4j.getRandom().setSeed(13);
-        INDArray z = Nd4j.randn(DataType.DOUBLE, RECORDS, 3);
+        INDArray z = latents(13);
         INDArray c = Nd4j.randn(DataType.DOUBLE, RECORDS, 5);
         FactorAdam adamInside = new FactorAdam(inside, 0.05, 0.9, 0.999, 1e-8);
         FactorAdam adamAfter = new FactorAdam(after, 0.05, 0.9, 0.999, 1e-8);
-        LowRankPass pass = new LowRankPass(net, RECORDS, first);
-        pass.setInput(z);
+        LowRankPass pass = fixedInput(net, first, z);
         for (int step = 0; step < 3; step++) {
             pass.forward(inside);
             pass.outputGradient().assign(c);
@@ -236,9 +241,7 @@ class LowRankPassGradientTest {
         // the clean pass reuses what setInput computed; a noisy forward runs every layer and must not spoil it
         DenseStack net = decoderLike();
         LowRankFactors f = randomFactors(net, first, 14);
-        Nd4j.getRandom().setSeed(15);
-        LowRankPass pass = new LowRankPass(net, RECORDS, first);
-        pass.setInput(Nd4j.randn(DataType.DOUBLE, RECORDS, 3));
+        LowRankPass pass = fixedInput(net, first, latents(15));
         INDArray clean = pass.forward(f).dup();
         double[][] scale = new double[net.layers()][RECORDS];
         for (double[] s : scale) {
@@ -257,10 +260,8 @@ class LowRankPassGradientTest {
         DenseStack net = decoderLike();
         LowRankFactors f = randomFactors(net, first, 7);
         f.reset();
-        Nd4j.getRandom().setSeed(8);
-        INDArray z = Nd4j.randn(DataType.DOUBLE, RECORDS, 3);
-        LowRankPass pass = new LowRankPass(net, RECORDS, first);
-        pass.setInput(z);
+        INDArray z = latents(8);
+        LowRankPass pass = fixedInput(net, first, z);
         INDArray x = pass.forward(f);
         INDArray expected = new StackPass(net, RECORDS).forward(net, z);
         // equal up to float rounding of the first layer's product and the biases

@@ -1,6 +1,5 @@
 package io.csflow.core.solver;
 
-import io.csflow.core.nn.StackPass;
 import io.csflow.core.operator.MeasurementOperator;
 import io.csflow.core.operator.MeasurementOperators;
 import io.csflow.core.operator.OperatorKind;
@@ -16,6 +15,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.csflow.core.solver.SolverFixtures.decode;
+import static io.csflow.core.solver.SolverFixtures.latents;
+import static io.csflow.core.solver.SolverFixtures.measure;
+import static io.csflow.core.solver.SolverFixtures.mse;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,38 +33,6 @@ class LowRankScopeTest {
         prior = Priors.loadDefault();
     }
 
-    private static INDArray latents(int count, long seed) {
-        Nd4j.getRandom().setSeed(seed);
-        return Nd4j.randn(DataType.FLOAT, count, prior.latentDim());
-    }
-
-    private static float[][] images(INDArray z) {
-        INDArray x = new StackPass(prior.decoder(), (int) z.rows()).forward(prior.decoder(), z);
-        float[][] out = new float[(int) z.rows()][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = x.getRow(i).toFloatVector();
-        }
-        return out;
-    }
-
-    private static Observation measure(MeasurementOperator op, float[] x, float noise, long seed) {
-        INDArray y = Nd4j.create(DataType.FLOAT, 1, op.m());
-        op.forward(Nd4j.create(x, new long[]{1, x.length}, 'c'), y);
-        if (noise > 0) {
-            Nd4j.getRandom().setSeed(seed);
-            y.addi(Nd4j.randn(DataType.FLOAT, 1, op.m()).muli(noise));
-        }
-        return new Observation(op, y.toFloatVector(), noise);
-    }
-
-    private static double mse(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += (a[i] - b[i]) * (a[i] - b[i]);
-        }
-        return s / a.length;
-    }
-
     private static io.csflow.data.FashionMnist.Dataset testImages() {
         try {
             return io.csflow.data.FashionMnist.load(io.csflow.data.FashionMnist.Split.TEST).subset(0, 8);
@@ -73,7 +44,7 @@ class LowRankScopeTest {
     @Test
     void anImageInTheRangeOfThePriorIsRecoveredExactly() {
         MeasurementOperator op = MeasurementOperators.create(new OperatorSpec(OperatorKind.GAUSSIAN, 1, 100, 784));
-        float[][] truth = images(latents(3, 3));
+        float[][] truth = decode(prior, latents(prior, 3, 3));
         List<Observation> batch = new ArrayList<>();
         for (float[] x : truth) {
             batch.add(measure(op, x, 0f, 0));
@@ -114,7 +85,7 @@ class LowRankScopeTest {
     void theSameSeedGivesTheSameImagesAndUncertainty() {
         MeasurementOperator op = MeasurementOperators.create(new OperatorSpec(OperatorKind.GAUSSIAN, 4, 120, 784));
         List<Observation> batch = new ArrayList<>();
-        for (float[] x : images(latents(3, 8))) {
+        for (float[] x : decode(prior, latents(prior, 3, 8))) {
             batch.add(measure(op, x, 0.05f, 1));
         }
         LatentSettings ls = new LatentSettings(30, 0.1, 0.1, 2, 0);
@@ -138,7 +109,7 @@ class LowRankScopeTest {
         for (int i = 0; i < 4; i++) {
             all.add(measure(ops.get(i % 2), test.images()[i], 0.1f, i));
         }
-        INDArray z = latents(4, 12);
+        INDArray z = latents(prior, 4, 12);
         ThetaSettings ts = new ThetaSettings(60, 2e-4, 0.5, 1e4, ThetaScope.LOWRANK, 4, 1e-3);
         OperatorGroups batch = OperatorGroups.of(all);
         // the grouped order puts records 0 and 2 first; their latents follow them

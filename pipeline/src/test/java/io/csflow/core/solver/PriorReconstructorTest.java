@@ -1,6 +1,5 @@
 package io.csflow.core.solver;
 
-import io.csflow.core.nn.StackPass;
 import io.csflow.core.operator.MeasurementOperator;
 import io.csflow.core.operator.MeasurementOperators;
 import io.csflow.core.operator.OperatorKind;
@@ -9,13 +8,14 @@ import io.csflow.core.prior.Priors;
 import io.csflow.core.prior.VaePrior;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.csflow.core.solver.SolverFixtures.decode;
+import static io.csflow.core.solver.SolverFixtures.latents;
+import static io.csflow.core.solver.SolverFixtures.measure;
+import static io.csflow.core.solver.SolverFixtures.mse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,40 +30,10 @@ class PriorReconstructorTest {
         prior = Priors.loadDefault();
     }
 
-    /** Images g(z*) for z* ~ N(0, I): exactly in the range of the prior. */
-    private static float[][] rangeImages(int count, long seed) {
-        Nd4j.getRandom().setSeed(seed);
-        INDArray z = Nd4j.randn(DataType.FLOAT, count, prior.latentDim());
-        INDArray x = new StackPass(prior.decoder(), count).forward(prior.decoder(), z);
-        float[][] out = new float[count][];
-        for (int i = 0; i < count; i++) {
-            out[i] = x.getRow(i).toFloatVector();
-        }
-        return out;
-    }
-
-    private static Observation measure(MeasurementOperator op, float[] x, float noise, long seed) {
-        INDArray y = Nd4j.create(DataType.FLOAT, 1, op.m());
-        op.forward(Nd4j.create(x, new long[]{1, x.length}, 'c'), y);
-        if (noise > 0) {
-            Nd4j.getRandom().setSeed(seed);
-            y.addi(Nd4j.randn(DataType.FLOAT, 1, op.m()).muli(noise));
-        }
-        return new Observation(op, y.toFloatVector(), noise);
-    }
-
-    private static double mse(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += (a[i] - b[i]) * (a[i] - b[i]);
-        }
-        return s / a.length;
-    }
-
     @Test
     void csgmRecoversAnImageInTheRangeOfThePriorExactly() {
         MeasurementOperator op = MeasurementOperators.create(new OperatorSpec(OperatorKind.GAUSSIAN, 1, 100, 784));
-        float[][] truth = rangeImages(4, 3);
+        float[][] truth = decode(prior, latents(prior, 4, 3));
         List<Observation> batch = new ArrayList<>();
         for (float[] x : truth) {
             batch.add(measure(op, x, 0f, 0));
@@ -84,7 +54,7 @@ class PriorReconstructorTest {
                 MeasurementOperators.create(new OperatorSpec(OperatorKind.GAUSSIAN, 5, 120, 784)),
                 MeasurementOperators.create(new OperatorSpec(OperatorKind.SUBSAMPLED_DCT, 6, 150, 784)),
                 MeasurementOperators.create(new OperatorSpec(OperatorKind.RADEMACHER, 7, 100, 784)));
-        float[][] truth = rangeImages(6, 4);
+        float[][] truth = decode(prior, latents(prior, 6, 4));
         List<Observation> batch = new ArrayList<>();
         for (int i = 0; i < truth.length; i++) {
             batch.add(measure(ops.get(i % 3), truth[i], 0.01f, i));
@@ -153,7 +123,7 @@ class PriorReconstructorTest {
         // ND4J does not seed its generator with 0: solvers must not pass it on
         MeasurementOperator op = MeasurementOperators.create(new OperatorSpec(OperatorKind.GAUSSIAN, 4, 60, 784));
         List<Observation> batch = new ArrayList<>();
-        for (float[] x : rangeImages(3, 8)) {
+        for (float[] x : decode(prior, latents(prior, 3, 8))) {
             batch.add(measure(op, x, 0.05f, 1));
         }
         LatentSettings ls = new LatentSettings(30, 0.1, 0.1, 2, 0);
